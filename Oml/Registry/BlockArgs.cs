@@ -1,0 +1,160 @@
+using System.Globalization;
+
+namespace Oml.Registries;
+
+/// <summary>
+/// The <c>args</c> of a <c>{name, args}</c> config block, with typed getters whose errors name the config path,
+/// the value and the expected type. Values are what the YAML loader produces (null, bool, long, double, string,
+/// lists and string-keyed dictionaries) or plain C# values. Call <see cref="EnsureAllKeysUsed"/> after reading,
+/// so a misspelt key is an error with a "did you mean" instead of being ignored.
+/// </summary>
+public sealed class BlockArgs
+{
+    private readonly IReadOnlyDictionary<string, object?> _values;
+    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+
+    public BlockArgs(IReadOnlyDictionary<string, object?>? values, string path)
+    {
+        _values = values ?? new Dictionary<string, object?>();
+        Path = path;
+    }
+
+    /// <summary>Config path of these args, e.g. <c>transforms_train.args</c>.</summary>
+    public string Path { get; }
+
+    public IEnumerable<string> Keys => _values.Keys;
+
+    public static BlockArgs Empty(string path) => new(null, path);
+
+    public static BlockArgs From(string path, params (string Key, object? Value)[] values) =>
+        new(values.ToDictionary(v => v.Key, v => v.Value), path);
+
+    public bool Has(string key) => _values.ContainsKey(key);
+
+    public object? GetRaw(string key)
+    {
+        _read.Add(key);
+        return _values.TryGetValue(key, out var v) ? v : null;
+    }
+
+    public int GetInt(string key, int defaultValue) => GetNullableInt(key) ?? defaultValue;
+
+    public int GetInt(string key) => GetNullableInt(key) ?? throw Missing(key, "an integer");
+
+    public int? GetNullableInt(string key)
+    {
+        var value = GetRaw(key);
+        return value is null ? null : ToInt(value, $"{Path}.{key}");
+    }
+
+    public double GetDouble(string key, double defaultValue) => GetNullableDouble(key) ?? defaultValue;
+
+    public double GetDouble(string key) => GetNullableDouble(key) ?? throw Missing(key, "a number");
+
+    public double? GetNullableDouble(string key)
+    {
+        var value = GetRaw(key);
+        return value is null ? null : ToDouble(value, $"{Path}.{key}");
+    }
+
+    public bool GetBool(string key, bool defaultValue)
+    {
+        var value = GetRaw(key);
+        return value switch
+        {
+            null => defaultValue,
+            bool b => b,
+            string s when bool.TryParse(s, out var b) => b,
+            _ => throw WrongType($"{Path}.{key}", value, "true or false"),
+        };
+    }
+
+    public string GetString(string key, string defaultValue) => GetNullableString(key) ?? defaultValue;
+
+    public string GetString(string key) => GetNullableString(key) ?? throw Missing(key, "a string");
+
+    public string? GetNullableString(string key)
+    {
+        var value = GetRaw(key);
+        return value switch
+        {
+            null => null,
+            string s => s,
+            bool or IList<object?> or IDictionary<string, object?> => throw WrongType($"{Path}.{key}", value, "a string"),
+            _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+        };
+    }
+
+    public IReadOnlyList<double> GetDoubleList(string key, IReadOnlyList<double> defaultValue)
+    {
+        var value = GetRaw(key);
+        if (value is null) return defaultValue;
+        var path = $"{Path}.{key}";
+        return AsList(value, path, "a list of numbers").Select((v, i) => ToDouble(v, $"{path}[{i}]")).ToArray();
+    }
+
+    public IReadOnlyList<int> GetIntList(string key, IReadOnlyList<int> defaultValue)
+    {
+        var value = GetRaw(key);
+        if (value is null) return defaultValue;
+        var path = $"{Path}.{key}";
+        return AsList(value, path, "a list of integers").Select((v, i) => ToInt(v, $"{path}[{i}]")).ToArray();
+    }
+
+    /// <summary>Fails with the list of keys that no getter asked for.</summary>
+    public void EnsureAllKeysUsed(string blockName)
+    {
+        var unknown = _values.Keys.Where(k => !_read.Contains(k)).OrderBy(k => k, StringComparer.Ordinal).ToArray();
+        if (unknown.Length == 0) return;
+        var valid = _read.OrderBy(k => k, StringComparer.Ordinal).ToArray();
+        var details = unknown.Select(k => $"{Path}.{k}: unknown key{NameSuggestions.DidYouMean(k, valid)}").ToArray();
+        throw new OmlException(
+            $"'{blockName}' does not take {string.Join(", ", unknown.Select(k => $"'{k}'"))} at {Path}; valid keys: {string.Join(", ", valid)}",
+            details);
+    }
+
+    private OmlException Missing(string key, string expected) =>
+        new($"{Path}.{key} is required: expected {expected}");
+
+    internal static OmlException WrongType(string path, object? value, string expected) =>
+        new($"{path} = {Describe(value)} is not valid: expected {expected}");
+
+    private static string Describe(object? value) => value switch
+    {
+        null => "null",
+        string s => $"'{s}'",
+        IList<object?> list => "[" + string.Join(", ", list.Select(Describe)) + "]",
+        IDictionary<string, object?> => "a mapping",
+        bool b => b ? "true" : "false",
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "?",
+    };
+
+    private static IList<object?> AsList(object value, string path, string expected) => value switch
+    {
+        IList<object?> list => list,
+        System.Collections.IEnumerable e and not string => e.Cast<object?>().ToList(),
+        _ => throw WrongType(path, value, expected),
+    };
+
+    private static int ToInt(object value, string path)
+    {
+        switch (value)
+        {
+            case int i: return i;
+            case long l when l is >= int.MinValue and <= int.MaxValue: return (int)l;
+            case double d when d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue: return (int)d;
+            case string s when int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed): return parsed;
+            default: throw WrongType(path, value, "an integer");
+        }
+    }
+
+    private static double ToDouble(object value, string path) => value switch
+    {
+        double d => d,
+        float f => f,
+        int i => i,
+        long l => l,
+        string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+        _ => throw WrongType(path, value, "a number"),
+    };
+}
