@@ -136,7 +136,7 @@ public sealed class BlockArgs
         _ => throw WrongType(path, value, expected),
     };
 
-    private static int ToInt(object value, string path)
+    private static int ToInt(object? value, string path)
     {
         switch (value)
         {
@@ -148,7 +148,7 @@ public sealed class BlockArgs
         }
     }
 
-    private static double ToDouble(object value, string path) => value switch
+    private static double ToDouble(object? value, string path) => value switch
     {
         double d => d,
         float f => f,
