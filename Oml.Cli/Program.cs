@@ -1,1 +1,5 @@
-Console.WriteLine(TorchSharp.torch.__version__);
+using Oml.Cli;
+using Oml.Runtime;
+
+TorchRuntime.Configure();
+return OmlApp.Run(args, Spectre.Console.AnsiConsole.Console);

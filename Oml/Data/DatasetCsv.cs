@@ -29,6 +29,16 @@ public static class DatasetCsv
     /// </summary>
     public static void Write(string csvPath, IReadOnlyCollection<DatasetRow> rows)
     {
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(csvPath))!;
+        Directory.CreateDirectory(directory);
+        var temp = csvPath + ".tmp";
+        File.WriteAllText(temp, ToCsvText(rows), new UTF8Encoding(false));
+        File.Move(temp, csvPath, overwrite: true);
+    }
+
+    /// <summary>The CSV text <see cref="Write"/> writes.</summary>
+    public static string ToCsvText(IReadOnlyCollection<DatasetRow> rows)
+    {
         var withBoxes = rows.Any(r => r.Box is not null);
         var withCategory = rows.Any(r => r.Category is not null);
         var withSequence = rows.Any(r => r.Sequence is not null);
@@ -62,12 +72,7 @@ public static class DatasetCsv
             if (withSequence) cells.Add(row.Sequence ?? "");
             text.Append(CsvTable.FormatLine(cells)).Append('\n');
         }
-
-        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(csvPath))!;
-        Directory.CreateDirectory(directory);
-        var temp = csvPath + ".tmp";
-        File.WriteAllText(temp, text.ToString(), new UTF8Encoding(false));
-        File.Move(temp, csvPath, overwrite: true);
+        return text.ToString();
     }
 
     private static string FormatBool(bool? value) => value switch

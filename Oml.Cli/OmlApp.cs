@@ -1,0 +1,64 @@
+using Oml.Cli.Commands;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Oml.Cli;
+
+/// <summary>
+/// The <c>oml</c> command: verbs and their help. User errors (<see cref="OmlException"/>, bad arguments) print a
+/// message and exit with code 2, never a stack trace; unexpected failures exit with 70 and show the stack trace only
+/// when OML_DEBUG=1.
+/// </summary>
+public static class OmlApp
+{
+    public const int UserError = 2;
+    public const int InternalError = 70;
+
+    public static int Run(string[] args, IAnsiConsole console)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("oml");
+            config.ConfigureConsole(console);
+            config.SetExceptionHandler((exception, _) => Report(exception, console));
+            config.AddCommand<InfoCommand>("info")
+                .WithDescription("Show versions, threads, devices and whether the tensor backend loads.");
+            config.AddBranch("dataset", dataset =>
+            {
+                dataset.SetDescription("Make, import and check datasets in OML's dataframe format (df.csv).");
+                dataset.AddCommand<CheckCommand>("check")
+                    .WithDescription("Validate a df.csv with every OML rule, print each problem and a summary; exit code 0 only if valid.")
+                    .WithExample("dataset", "check", "data/mock/df.csv")
+                    .WithExample("dataset", "check", "df.csv", "--root", "/data/cars");
+            });
+        });
+        return app.Run(args);
+    }
+
+    /// <summary>Prints an exception the way a user should see it and returns the exit code.</summary>
+    public static int Report(Exception exception, IAnsiConsole console)
+    {
+        switch (exception)
+        {
+            case OmlException oml:
+                console.MarkupLine("[red]error:[/] " + Markup.Escape(oml.Message));
+                foreach (var detail in oml.Details) console.MarkupLine("  - " + Markup.Escape(detail));
+                return UserError;
+            case CommandAppException parse:
+                console.MarkupLine("[red]error:[/] " + Markup.Escape(parse.Message) + " (see 'oml --help')");
+                return UserError;
+            default:
+                console.MarkupLine("[red]internal error:[/] " + Markup.Escape($"{exception.GetType().Name}: {exception.Message}"));
+                if (Environment.GetEnvironmentVariable("OML_DEBUG") == "1")
+                {
+                    console.WriteLine(exception.ToString());
+                }
+                else
+                {
+                    console.MarkupLine("[grey]Run with OML_DEBUG=1 for the stack trace, and please report it.[/]");
+                }
+                return InternalError;
+        }
+    }
+}
