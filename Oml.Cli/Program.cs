@@ -1,5 +1,12 @@
 using Oml.Cli;
 using Oml.Runtime;
+using Spectre.Console;
 
 TorchRuntime.Configure();
-return OmlApp.Run(args, Spectre.Console.AnsiConsole.Console);
+var console = AnsiConsole.Console;
+if (Console.IsOutputRedirected)
+{
+    // logs and pipes: one line per message, not wrapped at an imaginary 80-column terminal
+    console.Profile.Width = 4096;
+}
+return OmlApp.Run(args, console);

@@ -1,0 +1,39 @@
+using System.Diagnostics;
+
+namespace Oml.Tests.Infrastructure;
+
+/// <summary>Runs the real <c>oml</c> command (Oml.Cli.dll next to the tests) as a separate process.</summary>
+public static class CliRunner
+{
+    public sealed record Result(int ExitCode, string Output, string Error)
+    {
+        public string All => Output + Error;
+    }
+
+    public static Result Run(string workingDirectory, params string[] args) => Run(workingDirectory, TimeSpan.FromMinutes(5), args);
+
+    public static Result Run(string workingDirectory, TimeSpan timeout, params string[] args)
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, "Oml.Cli.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(cli);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
+        start.Environment["COLUMNS"] = "200";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"oml {string.Join(' ', args)} did not finish within {timeout}");
+        }
+        return new Result(process.ExitCode, output.Result, error.Result);
+    }
+}
