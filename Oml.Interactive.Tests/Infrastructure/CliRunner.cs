@@ -12,9 +12,15 @@ public static class CliRunner
 
     public static Result Run(string workingDirectory, params string[] args) => Run(workingDirectory, TimeSpan.FromMinutes(5), args);
 
+    /// <summary>A first argument <c>--cli-dll=PATH</c> runs another copy of the CLI.</summary>
     public static Result Run(string workingDirectory, TimeSpan timeout, params string[] args)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "Oml.Cli.dll");
+        if (args.Length > 0 && args[0].StartsWith("--cli-dll=", StringComparison.Ordinal))
+        {
+            cli = args[0]["--cli-dll=".Length..];
+            args = args[1..];
+        }
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,

@@ -59,13 +59,24 @@ public static class TorchRuntime
         lock (Gate)
         {
             if (_loaded) return;
+            // TorchSharp prints its whole search trace to the console when loading fails; the diagnosis replaces it
+            var (output, error) = (Console.Out, Console.Error);
             try
             {
+                Console.SetOut(TextWriter.Null);
+                Console.SetError(TextWriter.Null);
                 torch.InitializeDeviceType(DeviceType.CPU);
             }
             catch (Exception e) when (e is not OmlException)
             {
+                Console.SetOut(output);
+                Console.SetError(error);
                 throw new OmlException(TorchLoadDiagnosis.Explain(e, AppContext.BaseDirectory), innerException: e);
+            }
+            finally
+            {
+                Console.SetOut(output);
+                Console.SetError(error);
             }
             _loaded = true;
         }

@@ -1,0 +1,46 @@
+using Oml.Runtime;
+using Oml.Tests.Infrastructure;
+
+namespace Oml.Tests.Cli;
+
+public sealed class CliTorchLoadTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>
+    /// A copy of the CLI whose libLibTorchSharp.so is the unpatched one from the NuGet package: on Debian 12 the user
+    /// must get our diagnosis, not TorchSharp's "doesn't contain a reference to libtorch" and its search trace.
+    /// </summary>
+    [Fact]
+    public void UnpatchedNativeLibraryOnAnOldLibstdcxxGivesTheDiagnosis()
+    {
+        var system = TorchLoadDiagnosis.HighestGlibcxx("/usr/lib/x86_64-linux-gnu/libstdc++.so.6");
+        if (system is null || TorchLoadDiagnosis.CompareGlibcxx(system, TorchLoadDiagnosis.NewGlibcxx) >= 0)
+        {
+            Assert.Skip($"this system's libstdc++ ({system ?? "not found"}) loads the unpatched library");
+        }
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var unpatched = Path.Combine(packages, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", TorchLoadDiagnosis.NativeLibraryName);
+        if (!File.Exists(unpatched)) Assert.Skip(unpatched + " is not in the NuGet cache");
+
+        var app = Directory.CreateDirectory(_dir.File("app")).FullName;
+        foreach (var file in Directory.GetFiles(AppContext.BaseDirectory))
+        {
+            var target = Path.Combine(app, Path.GetFileName(file));
+            if (file.Contains(".so")) File.CreateSymbolicLink(target, file);
+            else File.Copy(file, target);
+        }
+        File.Delete(Path.Combine(app, TorchLoadDiagnosis.NativeLibraryName));
+        File.Copy(unpatched, Path.Combine(app, TorchLoadDiagnosis.NativeLibraryName));
+
+        var result = CliRunner.Run(_dir.Path, "--cli-dll=" + Path.Combine(app, "Oml.Cli.dll"), "info");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("requires GLIBCXX_3.4.32", result.All);
+        Assert.Contains("TorchSharpGlibcxxFix.targets", result.All);
+        Assert.DoesNotContain("Trace from LoadNativeBackend", result.All);
+        Assert.DoesNotContain("   at ", result.All);
+    }
+}
