@@ -91,6 +91,7 @@ public static class MockDatasetGenerator
     private static void PrepareFolder(string root, MockDatasetOptions options)
     {
         var marker = Path.Combine(root, MarkerFile);
+        if (File.Exists(root)) throw new OmlException($"{root}: is a file; the mock dataset needs a new or empty folder");
         if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
         {
             if (!File.Exists(marker))

@@ -13,6 +13,9 @@ public sealed record MockDatasetOptions
     public const int MinSize = 32;
     public const int MaxSize = 1024;
 
+    /// <summary>How many distinct shape classes the generator can draw.</summary>
+    public static int MaxClasses => MockShapeCatalog.Classes.Count;
+
     public int Classes { get; init; } = 8;
 
     public int PerClass { get; init; } = 12;
@@ -25,10 +28,9 @@ public sealed record MockDatasetOptions
     public void Validate()
     {
         var problems = new List<string>();
-        var maxClasses = MockShapeCatalog.Classes.Count;
-        if (Classes < MinClasses || Classes > maxClasses)
+        if (Classes < MinClasses || Classes > MaxClasses)
         {
-            problems.Add($"classes = {Classes}: must be between {MinClasses} and {maxClasses} " +
+            problems.Add($"classes = {Classes}: must be between {MinClasses} and {MaxClasses} " +
                          "(half of the classes go to train, half to validation, at least 2 each)");
         }
         if (PerClass < MinPerClass || PerClass > MaxPerClass)
