@@ -31,6 +31,21 @@ public static class OmlApp
                     .WithDescription("Validate a df.csv with every OML rule, print each problem and a summary; exit code 0 only if valid.")
                     .WithExample("dataset", "check", "data/mock/df.csv")
                     .WithExample("dataset", "check", "df.csv", "--root", "/data/cars");
+                dataset.AddCommand<MockCommand>("mock")
+                    .WithDescription("Generate the built-in mock dataset: coloured shapes (class = shape) on cluttered backgrounds, disjoint train/validation classes.")
+                    .WithExample("dataset", "mock", "data/mock")
+                    .WithExample("dataset", "mock", "data/mock-big", "--classes", "32", "--per-class", "40", "--size", "96");
+                dataset.AddBranch("import", import =>
+                {
+                    import.SetDescription("Convert image data that exists offline into OML format.");
+                    import.AddCommand<ImportFashionMnistCommand>("fashion-mnist")
+                        .WithDescription("Fashion-MNIST from Debian's dataset-fashion-mnist (IDX files) to PNGs + df.csv.")
+                        .WithExample("dataset", "import", "fashion-mnist", "data/fashion-mnist")
+                        .WithExample("dataset", "import", "fashion-mnist", "data/fmnist-small", "--max-per-class", "100", "--split", "closed");
+                    import.AddCommand<ImportFolderCommand>("folder")
+                        .WithDescription("A class-per-folder image tree to df.csv (validation classes disjoint from train classes).")
+                        .WithExample("dataset", "import", "folder", "~/photos/by-class", "data/photos", "--val-classes", "0.3");
+                });
             });
         });
         return app.Run(args);
@@ -43,7 +58,10 @@ public static class OmlApp
         {
             case OmlException oml:
                 console.MarkupLine("[red]error:[/] " + Markup.Escape(oml.Message));
-                foreach (var detail in oml.Details) console.MarkupLine("  - " + Markup.Escape(detail));
+                foreach (var detail in oml.Details.Where(d => !oml.Message.Contains(d, StringComparison.Ordinal)))
+                {
+                    console.MarkupLine("  - " + Markup.Escape(detail));
+                }
                 return UserError;
             case CommandAppException parse:
                 console.MarkupLine("[red]error:[/] " + Markup.Escape(parse.Message) + " (see 'oml --help')");

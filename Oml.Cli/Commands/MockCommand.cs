@@ -1,0 +1,42 @@
+using System.ComponentModel;
+using Oml.Data.Sources;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Oml.Cli.Commands;
+
+public sealed class MockCommand(IAnsiConsole console) : Command<MockCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<out-dir>")]
+        [Description("Folder to write images/, df.csv, df_with_bboxes.csv, df_with_category.csv and labels.csv into (new, or an earlier mock dataset).")]
+        public string OutputDirectory { get; init; } = "";
+
+        [CommandOption("--classes <N>")]
+        [Description("Number of shape classes; the first half trains, the second half validates. Default 8.")]
+        [DefaultValue(8)]
+        public int Classes { get; init; } = 8;
+
+        [CommandOption("--per-class <N>")]
+        [Description("Images per class. Default 12.")]
+        [DefaultValue(12)]
+        public int PerClass { get; init; } = 12;
+
+        [CommandOption("--size <PX>")]
+        [Description("Image side in pixels. Default 64.")]
+        [DefaultValue(64)]
+        public int Size { get; init; } = 64;
+
+        [CommandOption("--seed <N>")]
+        [Description("Seed: the same seed writes the same files. Default 0.")]
+        [DefaultValue(0)]
+        public int Seed { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var options = new MockDatasetOptions { Classes = settings.Classes, PerClass = settings.PerClass, Size = settings.Size, Seed = settings.Seed };
+        return DatasetSourceReport.Run(console, "mock dataset", progress => MockDatasetGenerator.Generate(settings.OutputDirectory, options, progress));
+    }
+}

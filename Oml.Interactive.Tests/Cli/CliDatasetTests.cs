@@ -1,0 +1,84 @@
+using Oml.Data;
+using Oml.Tests.Infrastructure;
+
+namespace Oml.Tests.Cli;
+
+/// <summary>The dataset verbs of the real <c>oml</c> process, end to end.</summary>
+public sealed class CliDatasetTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void MockDatasetIsValidByDatasetCheck()
+    {
+        var made = CliRunner.Run(_dir.Path, "dataset", "mock", "mock", "--classes", "6", "--per-class", "5", "--seed", "3");
+        Assert.Equal(0, made.ExitCode);
+        Assert.Contains("30 images (15 train, 15 validation; 3 + 3 classes)", made.Output);
+
+        foreach (var csv in new[] { "df.csv", "df_with_bboxes.csv", "df_with_category.csv" })
+        {
+            var check = CliRunner.Run(_dir.Path, "dataset", "check", Path.Combine("mock", csv));
+            Assert.True(check.ExitCode == 0, check.All);
+            Assert.Contains("valid", check.Output);
+            Assert.DoesNotContain("warning", check.Output);
+        }
+
+        var frame = DatasetFrame.Load(_dir.File("mock/df_with_bboxes.csv"));
+        Assert.Equal(30, frame.Rows.Count);
+        Assert.All(frame.Rows, r => Assert.NotNull(r.Box));
+        Assert.Empty(frame.Train.Select(r => r.Path).Intersect(frame.Validation.Select(r => r.Path)));
+        Assert.All(frame.Validation, r => Assert.True(r.IsQuery == true && r.IsGallery == true));
+    }
+
+    [Fact]
+    public void BadMockOptionsAreAUserError()
+    {
+        var result = CliRunner.Run(_dir.Path, "dataset", "mock", "mock", "--classes", "3");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("classes = 3: must be between 4 and", result.All);
+        Assert.DoesNotContain("   at ", result.All);
+    }
+
+    [Fact]
+    public void FolderImportWritesACheckableFrame()
+    {
+        var images = _dir.File("tree");
+        var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC");
+        foreach (var cls in new[] { "ant", "bee", "cat", "dog" })
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                Directory.CreateDirectory(Path.Combine(images, cls));
+                File.WriteAllBytes(Path.Combine(images, cls, $"{i}.png"), png);
+            }
+        }
+        var result = CliRunner.Run(_dir.Path, "dataset", "import", "folder", "tree", "out", "--val-classes", "0.5");
+        Assert.True(result.ExitCode == 0, result.All);
+        var check = CliRunner.Run(_dir.Path, "dataset", "check", "out/df.csv");
+        Assert.True(check.ExitCode == 0, check.All);
+        var frame = DatasetFrame.Load(_dir.File("out/df.csv"));
+        Assert.Equal((6, 6), (frame.Train.Count, frame.Validation.Count));
+    }
+
+    [Fact]
+    public void FashionMnistImportFromAMissingSourceSaysHowToGetIt()
+    {
+        var result = CliRunner.Run(_dir.Path, "dataset", "import", "fashion-mnist", "out", "--source", _dir.File("none"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("apt-get install dataset-fashion-mnist", result.All);
+    }
+
+    [Fact]
+    public void FashionMnistImportOfTheDebianPackage()
+    {
+        if (!Directory.Exists("/usr/share/datasets/fashion-mnist")) Assert.Skip("dataset-fashion-mnist is not installed");
+        var result = CliRunner.Run(_dir.Path, "dataset", "import", "fashion-mnist", "fm", "--max-per-class", "3");
+        Assert.True(result.ExitCode == 0, result.All);
+        var frame = DatasetFrame.Load(_dir.File("fm/df.csv"));
+        // open split: classes 0-4 train, 5-9 validation; 3 per class from each of the two files
+        Assert.Equal((30, 30), (frame.Train.Count, frame.Validation.Count));
+        Assert.Equal([5L, 6, 7, 8, 9], frame.Validation.Select(r => r.Label).Distinct().Order());
+    }
+}
