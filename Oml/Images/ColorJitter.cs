@@ -40,11 +40,11 @@ public sealed class ColorJitter
         {
             switch (op)
             {
-                case 0 when Brightness > 0: Blend(image, brightness, constantGrey: 0); break;
+                case 0 when Brightness > 0: BlendWithConstant(image, brightness, grey: 0); break;
                 case 1 when Contrast > 0:
-                    Blend(image, contrast, constantGrey: (int)(MeanGrey(image) + 0.5));
+                    BlendWithConstant(image, contrast, grey: (int)(MeanGrey(image) + 0.5));
                     break;
-                case 2 when Saturation > 0: Blend(image, saturation, constantGrey: null); break;
+                case 2 when Saturation > 0: BlendWithGrey(image, saturation); break;
                 case 3 when Hue > 0: ShiftHue(image, hue); break;
             }
         }
@@ -65,15 +65,25 @@ public sealed class ColorJitter
         return (double)sum / (image.Width * image.Height);
     }
 
-    // out = degenerate + factor * (pixel - degenerate), truncated and clipped like PIL's Image.blend; the degenerate
-    // image is a constant grey level, or each pixel's own grey value when constantGrey is null.
-    private static void Blend(RgbImage image, double factor, int? constantGrey)
+    // out = degenerate + factor * (pixel - degenerate), truncated and clipped like PIL's Image.blend. With a constant
+    // degenerate grey level (brightness: black, contrast: the mean grey) that is a 256-entry table.
+    private static void BlendWithConstant(RgbImage image, double factor, int grey)
+    {
+        Span<byte> table = stackalloc byte[256];
+        var f = (float)factor;
+        for (var v = 0; v < 256; v++) table[v] = ClipTruncate(grey + f * (v - grey));
+        var p = image.Pixels;
+        for (var i = 0; i < p.Length; i++) p[i] = table[p[i]];
+    }
+
+    // Saturation: the degenerate image is each pixel's own grey value.
+    private static void BlendWithGrey(RgbImage image, double factor)
     {
         var p = image.Pixels;
         var f = (float)factor;
         for (var i = 0; i < p.Length; i += 3)
         {
-            float d = constantGrey ?? Grey(p[i], p[i + 1], p[i + 2]);
+            float d = Grey(p[i], p[i + 1], p[i + 2]);
             p[i] = ClipTruncate(d + f * (p[i] - d));
             p[i + 1] = ClipTruncate(d + f * (p[i + 1] - d));
             p[i + 2] = ClipTruncate(d + f * (p[i + 2] - d));
@@ -82,46 +92,37 @@ public sealed class ColorJitter
 
     private static byte ClipTruncate(float v) => v <= 0 ? (byte)0 : v >= 255 ? (byte)255 : (byte)v;
 
+    // HSV hue rotation in 8-bit units: value = max and saturation * value = max - min are unchanged, so the new colour
+    // is built from max, min and the position f inside the new hue sector.
     private static void ShiftHue(RgbImage image, double shift)
     {
         var p = image.Pixels;
+        var shiftSixths = (float)(shift * 6);
         for (var i = 0; i < p.Length; i += 3)
         {
-            float r = p[i] / 255f, g = p[i + 1] / 255f, b = p[i + 2] / 255f;
-            var max = Math.Max(r, Math.Max(g, b));
-            var min = Math.Min(r, Math.Min(g, b));
+            int r = p[i], g = p[i + 1], b = p[i + 2];
+            int max = Math.Max(r, Math.Max(g, b)), min = Math.Min(r, Math.Min(g, b));
             var delta = max - min;
-            if (delta <= 0) continue; // grey pixels have no hue
-            float h;
-            if (max == r) h = (g - b) / delta / 6f;
-            else if (max == g) h = ((b - r) / delta + 2f) / 6f;
-            else h = ((r - g) / delta + 4f) / 6f;
-            h += (float)shift;
-            h -= MathF.Floor(h);
-            var s = delta / max;
-            var (nr, ng, nb) = HsvToRgb(h, s, max);
-            p[i] = (byte)(nr * 255f + 0.5f);
-            p[i + 1] = (byte)(ng * 255f + 0.5f);
-            p[i + 2] = (byte)(nb * 255f + 0.5f);
+            if (delta == 0) continue; // grey pixels have no hue
+            float hue; // in sixths of a turn, [0, 6)
+            if (max == r) hue = (float)(g - b) / delta;
+            else if (max == g) hue = (float)(b - r) / delta + 2f;
+            else hue = (float)(r - g) / delta + 4f;
+            hue += shiftSixths;
+            hue -= 6f * MathF.Floor(hue / 6f);
+            var sector = Math.Min((int)hue, 5);
+            var f = hue - sector;
+            var rising = (byte)(min + delta * f + 0.5f);
+            var falling = (byte)(max - delta * f + 0.5f);
+            (p[i], p[i + 1], p[i + 2]) = sector switch
+            {
+                0 => ((byte)max, rising, (byte)min),
+                1 => (falling, (byte)max, (byte)min),
+                2 => ((byte)min, (byte)max, rising),
+                3 => ((byte)min, falling, (byte)max),
+                4 => (rising, (byte)min, (byte)max),
+                _ => ((byte)max, (byte)min, falling),
+            };
         }
-    }
-
-    private static (float R, float G, float B) HsvToRgb(float h, float s, float v)
-    {
-        var sector = h * 6f;
-        var i = (int)sector % 6;
-        var f = sector - MathF.Floor(sector);
-        var p = v * (1 - s);
-        var q = v * (1 - s * f);
-        var t = v * (1 - s * (1 - f));
-        return i switch
-        {
-            0 => (v, t, p),
-            1 => (q, v, p),
-            2 => (p, v, t),
-            3 => (p, q, v),
-            4 => (t, p, v),
-            _ => (v, p, q),
-        };
     }
 }

@@ -114,7 +114,7 @@ public sealed class ImageDecoder
 
     private static unsafe RgbImage DropAlpha(byte* rgba, int stride, BoundingBox crop)
     {
-        var image = new RgbImage(crop.Width, crop.Height);
+        var image = RgbImage.CreateUninitialized(crop.Width, crop.Height);
         fixed (byte* rgb = image.Pixels)
         {
             for (var y = 0; y < crop.Height; y++)

@@ -13,23 +13,31 @@ public sealed class RgbImage : IDisposable
 
     /// <summary>A black image of the given size.</summary>
     public RgbImage(int width, int height)
+        : this(width, height, clear: true)
+    {
+    }
+
+    private RgbImage(int width, int height, bool clear)
     {
         if (width <= 0 || height <= 0)
             throw new ArgumentOutOfRangeException(nameof(width), $"Image size must be positive, got {width}x{height}");
         Width = width;
         Height = height;
         _buffer = ArrayPool<byte>.Shared.Rent(checked(width * height * 3));
-        Pixels.Clear();
+        if (clear) Pixels.Clear();
     }
 
     /// <summary>An image holding a copy of <paramref name="rgb"/> (length <c>width * height * 3</c>).</summary>
     public RgbImage(int width, int height, ReadOnlySpan<byte> rgb)
-        : this(width, height)
+        : this(width, height, clear: false)
     {
         if (rgb.Length != width * height * 3)
             throw new ArgumentException($"Expected {width * height * 3} bytes for {width}x{height} RGB, got {rgb.Length}", nameof(rgb));
         rgb.CopyTo(Pixels);
     }
+
+    /// <summary>An image whose pixels are whatever the pooled buffer held; for code that overwrites every pixel.</summary>
+    internal static RgbImage CreateUninitialized(int width, int height) => new(width, height, clear: false);
 
     public int Width { get; }
 
@@ -62,7 +70,7 @@ public sealed class RgbImage : IDisposable
     {
         if (x < 0 || y < 0 || width <= 0 || height <= 0 || x + width > Width || y + height > Height)
             throw new ArgumentOutOfRangeException(nameof(x), $"Crop {x},{y} {width}x{height} does not fit in {Width}x{Height}");
-        var result = new RgbImage(width, height);
+        var result = CreateUninitialized(width, height);
         var src = Pixels;
         var dst = result.Pixels;
         for (var row = 0; row < height; row++)
