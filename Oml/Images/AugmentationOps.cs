@@ -11,7 +11,7 @@ internal static class AugmentationOps
     }
 
     /// <summary>Separable Gaussian blur, radius <c>ceil(3 sigma)</c>, edges clamped.</summary>
-    public static void GaussianBlur(RgbImage image, double sigma)
+    public static unsafe void GaussianBlur(RgbImage image, double sigma)
     {
         var radius = Math.Max(1, (int)Math.Ceiling(3 * sigma));
         var kernel = new float[2 * radius + 1];
@@ -19,32 +19,42 @@ internal static class AugmentationOps
         for (var i = -radius; i <= radius; i++) total += kernel[i + radius] = (float)Math.Exp(-i * i / (2 * sigma * sigma));
         for (var i = 0; i < kernel.Length; i++) kernel[i] /= (float)total;
         int w = image.Width, h = image.Height;
-        var p = image.Pixels;
-        var line = new float[Math.Max(w, h) * 3];
-        for (var y = 0; y < h; y++)
+        // One padded line of pixels (edge pixels repeated radius times on both sides), reused for rows and columns.
+        var line = new float[(Math.Max(w, h) + 2 * radius) * 3];
+        fixed (byte* p = image.Pixels)
+        fixed (float* padded = line)
+        fixed (float* k = kernel)
         {
-            for (var x = 0; x < w; x++)
-                for (var c = 0; c < 3; c++)
-                {
-                    var sum = 0f;
-                    for (var t = -radius; t <= radius; t++)
-                        sum += kernel[t + radius] * p[(y * w + Math.Clamp(x + t, 0, w - 1)) * 3 + c];
-                    line[x * 3 + c] = sum;
-                }
-            for (var i = 0; i < w * 3; i++) p[y * w * 3 + i] = Round(line[i]);
+            for (var y = 0; y < h; y++) BlurLine(p + (long)y * w * 3, 3, w, radius, padded, k);
+            for (var x = 0; x < w; x++) BlurLine(p + x * 3, w * 3, h, radius, padded, k);
         }
-        for (var x = 0; x < w; x++)
+    }
+
+    private static unsafe void BlurLine(byte* first, int stride, int length, int radius, float* padded, float* kernel)
+    {
+        for (var i = -radius; i < length + radius; i++)
         {
-            for (var y = 0; y < h; y++)
-                for (var c = 0; c < 3; c++)
-                {
-                    var sum = 0f;
-                    for (var t = -radius; t <= radius; t++)
-                        sum += kernel[t + radius] * p[(Math.Clamp(y + t, 0, h - 1) * w + x) * 3 + c];
-                    line[y * 3 + c] = sum;
-                }
-            for (var y = 0; y < h; y++)
-                for (var c = 0; c < 3; c++) p[(y * w + x) * 3 + c] = Round(line[y * 3 + c]);
+            var source = first + (long)Math.Clamp(i, 0, length - 1) * stride;
+            var target = padded + (i + radius) * 3;
+            target[0] = source[0];
+            target[1] = source[1];
+            target[2] = source[2];
+        }
+        var taps = 2 * radius + 1;
+        for (var i = 0; i < length; i++)
+        {
+            float r = 0, g = 0, b = 0;
+            var window = padded + i * 3;
+            for (var t = 0; t < taps; t++)
+            {
+                r += kernel[t] * window[t * 3];
+                g += kernel[t] * window[t * 3 + 1];
+                b += kernel[t] * window[t * 3 + 2];
+            }
+            var target = first + (long)i * stride;
+            target[0] = Round(r);
+            target[1] = Round(g);
+            target[2] = Round(b);
         }
     }
 
@@ -70,8 +80,7 @@ internal static class AugmentationOps
                 double ox = x + 0.5 - cx - tx, oy = y + 0.5 - cy - ty;
                 var sx = ia * ox + ib * oy + cx - 0.5;
                 var sy = ic * ox + id * oy + cy - 0.5;
-                var o = (y * w + x) * 3;
-                for (var ch = 0; ch < 3; ch++) dst[o + ch] = Round(Sample(src, w, h, sx, sy, ch));
+                SampleBilinear(src, w, h, sx, sy, dst.Slice((y * w + x) * 3, 3));
             }
         return result;
     }
@@ -89,14 +98,22 @@ internal static class AugmentationOps
         }
     }
 
-    private static float Sample(Span<byte> src, int w, int h, double x, double y, int channel)
+    private static void SampleBilinear(Span<byte> src, int w, int h, double x, double y, Span<byte> pixel)
     {
         var x0 = (int)Math.Floor(x);
         var y0 = (int)Math.Floor(y);
-        double fx = x - x0, fy = y - y0;
-        var top = (1 - fx) * At(src, w, h, x0, y0, channel) + fx * At(src, w, h, x0 + 1, y0, channel);
-        var bottom = (1 - fx) * At(src, w, h, x0, y0 + 1, channel) + fx * At(src, w, h, x0 + 1, y0 + 1, channel);
-        return (float)((1 - fy) * top + fy * bottom);
+        float fx = (float)(x - x0), fy = (float)(y - y0);
+        if (x0 < -1 || y0 < -1 || x0 >= w || y0 >= h)
+        {
+            pixel.Fill(255);
+            return;
+        }
+        for (var c = 0; c < 3; c++)
+        {
+            var top = (1 - fx) * At(src, w, h, x0, y0, c) + fx * At(src, w, h, x0 + 1, y0, c);
+            var bottom = (1 - fx) * At(src, w, h, x0, y0 + 1, c) + fx * At(src, w, h, x0 + 1, y0 + 1, c);
+            pixel[c] = Round((1 - fy) * top + fy * bottom);
+        }
     }
 
     private static float At(Span<byte> src, int w, int h, int x, int y, int channel) =>
