@@ -47,6 +47,15 @@ public class ImageTransformRegistryTests
     }
 
     [Fact]
+    public void Mean_and_std_need_three_values()
+    {
+        var e = Assert.Throws<OmlException>(() => ImageTransformRegistry.CreateDefault().Create(
+            "norm_albu", BlockArgs.From("transforms_val.args", ("std", new List<object?> { 0.5, 0.5 }))));
+        Assert.Contains("transforms_val.args.std = [0.5, 0.5]", e.Message);
+        Assert.Contains("3 positive numbers", e.Message);
+    }
+
+    [Fact]
     public void Arguments_reach_the_transform()
     {
         var transform = ImageTransformRegistry.CreateDefault().Create(

@@ -38,17 +38,13 @@ public static class ImageTransformRegistry
 
     private static ChannelNormalization Normalization(BlockArgs args)
     {
-        if (!args.Has("mean") && !args.Has("std"))
-        {
-            args.GetRaw("mean");
-            args.GetRaw("std");
-            return ChannelNormalization.ImageNet;
-        }
-        var mean = args.GetDoubleList("mean", ChannelNormalization.ImageNet.Mean);
-        var std = args.GetDoubleList("std", ChannelNormalization.ImageNet.Std);
-        if (mean.Count != 3) throw BlockArgs.WrongType($"{args.Path}.mean", mean.Count + " values", "3 numbers (R, G, B)");
+        var imageNet = ChannelNormalization.ImageNet;
+        var mean = args.GetDoubleList("mean", imageNet.Mean);
+        var std = args.GetDoubleList("std", imageNet.Std);
+        if (ReferenceEquals(mean, imageNet.Mean) && ReferenceEquals(std, imageNet.Std)) return imageNet;
+        if (mean.Count != 3) throw BlockArgs.WrongType($"{args.Path}.mean", args.GetRaw("mean"), "3 numbers (R, G, B)");
         if (std.Count != 3 || std.Any(s => s <= 0))
-            throw BlockArgs.WrongType($"{args.Path}.std", $"[{string.Join(", ", std)}]", "3 positive numbers (R, G, B)");
+            throw BlockArgs.WrongType($"{args.Path}.std", args.GetRaw("std"), "3 positive numbers (R, G, B)");
         return new ChannelNormalization(mean, std);
     }
 
