@@ -8,7 +8,8 @@ namespace Oml.Images;
 /// <c>i</c> of a preallocated batch without any per-image managed float buffer.</summary>
 public static class ImageTransformExtensions
 {
-    /// <summary>A new float32 CPU tensor <c>[3, H, W]</c> holding the transformed image.</summary>
+    /// <summary>A new float32 CPU tensor <c>[3, H, W]</c> holding the transformed image; it joins the caller's current
+    /// dispose scope like any tensor TorchSharp creates.</summary>
     public static Tensor ApplyToTensor(this IImageTransform transform, RgbImage image, Random rng)
     {
         var size = transform.OutputSize(image.Width, image.Height);

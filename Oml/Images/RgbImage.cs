@@ -51,14 +51,14 @@ public sealed class RgbImage : IDisposable
 
     public (byte R, byte G, byte B) GetPixel(int x, int y)
     {
-        var i = (y * Width + x) * 3;
+        var i = Offset(x, y);
         var p = Pixels;
         return (p[i], p[i + 1], p[i + 2]);
     }
 
     public void SetPixel(int x, int y, byte r, byte g, byte b)
     {
-        var i = (y * Width + x) * 3;
+        var i = Offset(x, y);
         var p = Pixels;
         p[i] = r;
         p[i + 1] = g;
@@ -77,6 +77,10 @@ public sealed class RgbImage : IDisposable
             src.Slice(((y + row) * Width + x) * 3, width * 3).CopyTo(dst.Slice(row * width * 3, width * 3));
         return result;
     }
+
+    private int Offset(int x, int y) => (uint)x < (uint)Width && (uint)y < (uint)Height
+        ? (y * Width + x) * 3
+        : throw new ArgumentOutOfRangeException(nameof(x), $"Pixel ({x}, {y}) is outside the {Width}x{Height} image");
 
     public RgbImage Clone() => new(Width, Height, Pixels);
 
