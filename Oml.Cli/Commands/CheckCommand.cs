@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Oml.Data;
+using Oml.Images;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -16,6 +17,10 @@ public sealed class CheckCommand(IAnsiConsole console) : Command<CheckCommand.Se
         [CommandOption("--root <DIR>")]
         [Description("Folder that relative paths are relative to (OML's dataset_root). Default: the folder of the CSV file.")]
         public string? Root { get; init; }
+
+        [CommandOption("--images")]
+        [Description("Also read every image header: readable format, within the pixel limit, box inside the image.")]
+        public bool Images { get; init; }
 
         [CommandOption("--no-files")]
         [Description("Do not check that the image files exist (quicker on huge datasets).")]
@@ -40,6 +45,22 @@ public sealed class CheckCommand(IAnsiConsole console) : Command<CheckCommand.Se
         }
         var frame = DatasetFrame.Load(settings.Csv, options with { CheckFilesExist = false });
         ConsoleReport.Summary(console, frame.Summarize());
+        if (settings.Images && !settings.NoFiles)
+        {
+            IReadOnlyList<DatasetProblem> imageProblems = [];
+            console.Progress().AutoClear(true).Start(progress =>
+            {
+                var task = progress.AddTask("reading image headers", maxValue: Math.Max(1, frame.Rows.Count));
+                imageProblems = DatasetImageCheck.Run(frame, progress: (done, _) => task.Value = done);
+            });
+            foreach (var problem in imageProblems) console.MarkupLine("[red]error:[/] " + Markup.Escape(problem.ToString()));
+            if (imageProblems.Count > 0)
+            {
+                console.MarkupLine($"[red]not valid:[/] {imageProblems.Count} image problem{(imageProblems.Count == 1 ? "" : "s")}");
+                return OmlApp.UserError;
+            }
+            console.MarkupLine($"read {frame.Rows.Count} image headers: all readable, all boxes inside their images");
+        }
         console.MarkupLine("[green]valid[/]");
         return 0;
     }

@@ -33,6 +33,26 @@ public sealed class CliDatasetTests : IDisposable
     }
 
     [Fact]
+    public void CheckWithImagesFindsABoxOutsideItsImage()
+    {
+        Assert.Equal(0, CliRunner.Run(_dir.Path, "dataset", "mock", "mock", "--classes", "4", "--per-class", "3").ExitCode);
+        var ok = CliRunner.Run(_dir.Path, "dataset", "check", "mock/df_with_bboxes.csv", "--images");
+        Assert.True(ok.ExitCode == 0, ok.All);
+        Assert.Contains("read 12 image headers", ok.Output);
+
+        var lines = File.ReadAllLines(_dir.File("mock/df_with_bboxes.csv"));
+        var cells = lines[3].Split(',');
+        cells[^3] = "65"; // x_2 of row 4, one past the 64 px image
+        lines[3] = string.Join(',', cells);
+        File.WriteAllLines(_dir.File("mock/df_with_bboxes.csv"), lines);
+
+        var bad = CliRunner.Run(_dir.Path, "dataset", "check", "mock/df_with_bboxes.csv", "--images");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("row 4, column 'x_2': the box (", bad.Output);
+        Assert.Contains("does not fit in the 64x64 image", bad.Output);
+    }
+
+    [Fact]
     public void BadMockOptionsAreAUserError()
     {
         var result = CliRunner.Run(_dir.Path, "dataset", "mock", "mock", "--classes", "3");

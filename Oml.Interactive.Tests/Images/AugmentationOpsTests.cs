@@ -1,5 +1,4 @@
 using Oml.Images;
-using Xunit;
 
 namespace Oml.Tests.Images;
 

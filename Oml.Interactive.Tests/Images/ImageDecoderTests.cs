@@ -1,4 +1,3 @@
-using Xunit;
 using Oml.Data;
 using Oml.Images;
 

@@ -1,4 +1,3 @@
-using Xunit;
 using System.Text.Json;
 using Oml.Images;
 

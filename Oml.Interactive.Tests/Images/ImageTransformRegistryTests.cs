@@ -1,4 +1,3 @@
-using Xunit;
 using Oml.Images;
 using Oml.Registries;
 

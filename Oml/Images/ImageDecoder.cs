@@ -58,13 +58,7 @@ public sealed class ImageDecoder
     {
         using var data = OpenData(encoded, source);
         using var codec = OpenCodec(data, source);
-        var full = new ImageSize(codec.Info.Width, codec.Info.Height);
-        EnsureWithinPixelLimit(full, source);
-        if (box is { } b && !b.FitsIn(full.Width, full.Height))
-            throw new OmlException(
-                $"The bounding box ({b}) of image '{source}' does not fit in the image of {full.Width}x{full.Height} pixels; " +
-                $"valid boxes have 0 <= x_1 < x_2 <= {full.Width} and 0 <= y_1 < y_2 <= {full.Height}");
-
+        var full = CheckHeader(codec, source, box);
         var decodeSize = ChooseDecodeSize(codec, full, box, transform);
         var info = new SKImageInfo(decodeSize.Width, decodeSize.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var rgba = ArrayPool<byte>.Shared.Rent(checked(decodeSize.Width * decodeSize.Height * 4));
@@ -84,6 +78,28 @@ public sealed class ImageDecoder
         {
             ArrayPool<byte>.Shared.Return(rgba);
         }
+    }
+
+    /// <summary>
+    /// Reads only the header and checks what <see cref="Decode"/> would refuse before decoding: an unreadable or
+    /// unknown format, the pixel limit, and a box that does not fit. Returns the image size.
+    /// </summary>
+    public ImageSize CheckHeader(ReadOnlySpan<byte> encoded, string source, BoundingBox? box = null)
+    {
+        using var data = OpenData(encoded, source);
+        using var codec = OpenCodec(data, source);
+        return CheckHeader(codec, source, box);
+    }
+
+    private ImageSize CheckHeader(SKCodec codec, string source, BoundingBox? box)
+    {
+        var full = new ImageSize(codec.Info.Width, codec.Info.Height);
+        EnsureWithinPixelLimit(full, source);
+        if (box is { } b && !b.FitsIn(full.Width, full.Height))
+            throw new OmlException(
+                $"The bounding box ({b}) of image '{source}' does not fit in the image of {full.Width}x{full.Height} pixels; " +
+                $"valid boxes have 0 <= x_1 < x_2 <= {full.Width} and 0 <= y_1 < y_2 <= {full.Height}");
+        return full;
     }
 
     private void EnsureWithinPixelLimit(ImageSize size, string source)

@@ -1,7 +1,6 @@
 using Oml.Data;
 using Oml.Data.Sources;
 using SkiaSharp;
-using Xunit;
 
 namespace Oml.Tests.Data.Sources;
 

@@ -1,5 +1,4 @@
 using Oml.Data.Sources;
-using Xunit;
 
 namespace Oml.Tests.Data.Sources;
 

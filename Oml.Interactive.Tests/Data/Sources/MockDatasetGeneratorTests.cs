@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Oml.Data;
 using Oml.Data.Sources;
-using Xunit;
 using SkiaSharp;
 
 namespace Oml.Tests.Data.Sources;

@@ -1,5 +1,4 @@
 using Oml.Data.Sources;
-using Xunit;
 using SkiaSharp;
 
 namespace Oml.Tests.Data.Sources;
