@@ -1,0 +1,54 @@
+using Oml.Data;
+using Oml.Data.Sources;
+using Oml.Images;
+using Oml.Registries;
+using Oml.Tests.Infrastructure;
+
+namespace Oml.Tests;
+
+/// <summary>The README's "From .NET code" example, as written there, so the README stays true.</summary>
+[Collection(ProcessStateCollection.Name)]
+public sealed class ReadmeExampleTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void FromDotNetCodeExampleRuns()
+    {
+        MockDatasetGenerator.Generate(_dir.File("data/mock"));
+        var previous = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = _dir.Path;
+        try
+        {
+            var frame = DatasetFrame.Load("data/mock/df_with_bboxes.csv");      // throws OmlException listing every problem
+            Console.WriteLine(frame.Summarize());
+
+            var transform = Registry.Transforms.Create("norm_resize_torch", BlockArgs.From("transforms_val.args", ("im_size", 64)));
+            var validation = ImageDataset.Validation(frame, transform);
+            using var batch = validation.LoadBatch([0, 1, 2, 3]);                // [4, 3, 64, 64] float32, decoded in parallel
+
+            Assert.Equal([4L, 3, 64, 64], batch.shape);
+        }
+        finally
+        {
+            Environment.CurrentDirectory = previous;
+        }
+    }
+
+    [Fact]
+    public void RegistriesAreOpen()
+    {
+        Registry.Transforms["readme_test_aug"] = args => new ResizeTransform(args.GetInt("im_size", 224), ChannelNormalization.ImageNet);
+        try
+        {
+            var t = Registry.Transforms.Create("readme_test_aug", BlockArgs.From("transforms_train.args", ("im_size", 128)));
+            Assert.Equal(new ImageSize(128, 128), t.OutputSize(10, 20));
+        }
+        finally
+        {
+            Registry.Transforms.Remove("readme_test_aug");
+        }
+    }
+}
