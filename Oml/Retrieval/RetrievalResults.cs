@@ -1,0 +1,80 @@
+namespace Oml.Retrieval;
+
+/// <summary>
+/// What retrieval found for every query: the gallery items it retrieved, nearest first, with their distances, and
+/// its ground truth (every gallery item of the same label that is not excluded for it). Gallery items are named by
+/// their position in the gallery list (0..G-1), as in OML; <see cref="QueryRows"/> and <see cref="GalleryRows"/>
+/// map positions back to rows of the dataset (e.g. of its validation split).
+/// A query may retrieve fewer items than asked (exclusions, thresholding) and may have no ground truth at all
+/// (counted in <see cref="QueriesWithoutGroundTruth"/>, never turned into NaN).
+/// </summary>
+public sealed class RetrievalResults
+{
+    public RetrievalResults(
+        IReadOnlyList<int[]> retrieved,
+        IReadOnlyList<float[]> distances,
+        IReadOnlyList<int[]> groundTruth,
+        IReadOnlyList<int> queryRows,
+        IReadOnlyList<int> galleryRows)
+    {
+        if (retrieved.Count != distances.Count || retrieved.Count != groundTruth.Count || retrieved.Count != queryRows.Count)
+        {
+            throw new ArgumentException(
+                $"retrieved ({retrieved.Count}), distances ({distances.Count}), ground truth ({groundTruth.Count}) and query rows ({queryRows.Count}) must have one entry per query");
+        }
+        for (var q = 0; q < retrieved.Count; q++)
+        {
+            var ids = retrieved[q];
+            var d = distances[q];
+            if (ids.Length != d.Length) throw new ArgumentException($"query {q}: {ids.Length} retrieved ids but {d.Length} distances");
+            for (var i = 1; i < d.Length; i++)
+            {
+                if (!(d[i] >= d[i - 1])) throw new ArgumentException($"query {q}: distances are not sorted at position {i} ({d[i - 1]} then {d[i]})");
+            }
+            if (ids.Any(id => id < 0 || id >= galleryRows.Count) || groundTruth[q].Any(id => id < 0 || id >= galleryRows.Count))
+            {
+                throw new ArgumentException($"query {q}: gallery ids must be in 0..{galleryRows.Count - 1}");
+            }
+            if (ids.Distinct().Count() != ids.Length) throw new ArgumentException($"query {q}: a gallery item is retrieved twice");
+        }
+        Retrieved = retrieved;
+        Distances = distances;
+        GroundTruth = groundTruth;
+        QueryRows = queryRows;
+        GalleryRows = galleryRows;
+        QueriesWithoutGroundTruth = groundTruth.Count(g => g.Length == 0);
+    }
+
+    public int QueryCount => Retrieved.Count;
+
+    public int GalleryCount => GalleryRows.Count;
+
+    /// <summary>Per query: retrieved gallery positions, nearest first (ties by gallery position).</summary>
+    public IReadOnlyList<int[]> Retrieved { get; }
+
+    /// <summary>Per query: distances of <see cref="Retrieved"/>, non-decreasing.</summary>
+    public IReadOnlyList<float[]> Distances { get; }
+
+    /// <summary>Per query: gallery positions with the query's label that are not excluded for it, ascending.</summary>
+    public IReadOnlyList<int[]> GroundTruth { get; }
+
+    /// <summary>Dataset row of each query.</summary>
+    public IReadOnlyList<int> QueryRows { get; }
+
+    /// <summary>Dataset row of each gallery position.</summary>
+    public IReadOnlyList<int> GalleryRows { get; }
+
+    /// <summary>Queries whose ground truth is empty (their only same-label item is themselves or shares their sequence).</summary>
+    public int QueriesWithoutGroundTruth { get; }
+
+    /// <summary>For query <paramref name="q"/>: whether each retrieved item is in its ground truth.</summary>
+    public bool[] Hits(int q)
+    {
+        var gt = GroundTruth[q];
+        return Array.ConvertAll(Retrieved[q], id => Array.BinarySearch(gt, id) >= 0);
+    }
+
+    /// <summary>The same queries and ground truth with new retrieved lists (what postprocessors return).</summary>
+    public RetrievalResults WithRetrieved(IReadOnlyList<int[]> retrieved, IReadOnlyList<float[]> distances) =>
+        new(retrieved, distances, GroundTruth, QueryRows, GalleryRows);
+}
