@@ -1,0 +1,148 @@
+using Oml.Retrieval;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Oml.Tests.Retrieval;
+
+public sealed class ExactKnnTests
+{
+    private static float[][] IntegerData(int rows, int dims, int seed, int levels = 3)
+    {
+        var rng = new Random(seed);
+        return Enumerable.Range(0, rows).Select(_ => Enumerable.Range(0, dims).Select(_ => (float)rng.Next(levels)).ToArray()).ToArray();
+    }
+
+    private static Tensor ToTensor(float[][] rows) => tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]);
+
+    public static TheoryData<int, int> ChunkSizes => new() { { 1, 1 }, { 3, 5 }, { 7, 2 }, { 16, 64 }, { 1024, 8192 }, { 5, 100 } };
+
+    /// <summary>Integer embeddings: every distance is exact, and there are many ties, so ids must match exactly.</summary>
+    [Theory]
+    [MemberData(nameof(ChunkSizes))]
+    public void ChunkedEqualsBruteForceWithTiesSelfAndSequenceExclusions(int queryChunk, int galleryChunk)
+    {
+        var data = IntegerData(60, 5, seed: queryChunk * 31 + galleryChunk);
+        var rng = new Random(7);
+        var sequence = Enumerable.Range(0, 60).Select(_ => rng.Next(-1, 6)).ToArray();
+        var queryRows = Enumerable.Range(0, 60).Where(i => i % 3 != 2).ToArray();
+        var galleryRows = Enumerable.Range(0, 60).Where(i => i % 4 != 1).ToArray();
+        var exclusions = new RetrievalExclusions(queryRows, galleryRows, sequence);
+        var queries = queryRows.Select(i => data[i]).ToArray();
+        var gallery = galleryRows.Select(i => data[i]).ToArray();
+
+        foreach (var distance in new[] { DistanceKind.Euclidean, DistanceKind.SquaredEuclidean })
+        {
+            using var scope = NewDisposeScope();
+            var knn = ExactKnn.Search(ToTensor(queries), ToTensor(gallery), 9, distance, exclusions, new KnnOptions { QueryChunk = queryChunk, GalleryChunk = galleryChunk });
+            var expected = BruteForceRetrieval.Search(queries, gallery, 9, distance, exclusions);
+            for (var q = 0; q < queries.Length; q++)
+            {
+                Assert.Equal(expected[q].Ids, knn.Ids(q).ToArray());
+                Assert.Equal(expected[q].Distances, knn.Distances(q).ToArray());
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(DistanceKind.Euclidean)]
+    [InlineData(DistanceKind.SquaredEuclidean)]
+    [InlineData(DistanceKind.Cosine)]
+    public void RandomFloatsMatchBruteForceUpToRounding(DistanceKind distance)
+    {
+        var rng = new Random(3);
+        var queries = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, 16).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray()).ToArray();
+        var gallery = Enumerable.Range(0, 300).Select(_ => Enumerable.Range(0, 16).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray()).ToArray();
+        using var scope = NewDisposeScope();
+        var knn = ExactKnn.Search(ToTensor(queries), ToTensor(gallery), 20, distance, options: new KnnOptions { QueryChunk = 7, GalleryChunk = 33 });
+        var expected = BruteForceRetrieval.Search(queries, gallery, 20, distance, null);
+        for (var q = 0; q < queries.Length; q++)
+        {
+            var got = knn.Distances(q).ToArray();
+            for (var i = 0; i < 20; i++) Assert.Equal(expected[q].Distances[i], got[i], 1e-4f);
+            for (var i = 0; i < 20; i++)
+            {
+                var separated = (i == 0 || expected[q].Distances[i] - expected[q].Distances[i - 1] > 1e-4) &&
+                                (i == 19 || expected[q].Distances[i + 1] - expected[q].Distances[i] > 1e-4);
+                if (separated) Assert.Equal(expected[q].Ids[i], knn.Ids(q)[i]);
+            }
+        }
+    }
+
+    /// <summary>OML's T17: one-hot embeddings, labels [0,0,0,1,1,1], sequence [0,1,2,3,3,4], queries rows 0 and 3.</summary>
+    [Fact]
+    public void GoldenT17ExclusionsAndTieOrder()
+    {
+        float[][] rows = [[1, 0, 0, 0], [1, 0, 0, 0], [1, 0, 0, 0], [0, 1, 0, 0], [0, 1, 0, 0], [0, 1, 0, 0]];
+        var setup = new RetrievalSetup([0, 0, 0, 1, 1, 1], [true, false, false, true, false, false], [true, true, true, true, true, true], [0, 1, 2, 3, 3, 4]);
+        using var scope = NewDisposeScope();
+        var results = EmbeddingRetrieval.Run(ToTensor(rows), setup, 10);
+
+        var s = MathF.Sqrt(2);
+        Assert.Equal([1, 2, 3, 4, 5], results.Retrieved[0]);
+        Assert.Equal([0, 0, s, s, s], results.Distances[0]);
+        Assert.Equal([1, 2], results.GroundTruth[0]);
+        Assert.Equal([5, 0, 1, 2], results.Retrieved[1]);
+        Assert.Equal([0, s, s, s], results.Distances[1]);
+        Assert.Equal([5], results.GroundTruth[1]);
+        Assert.Equal(0, results.QueriesWithoutGroundTruth);
+    }
+
+    private sealed class CountingObserver(int queries, int galleries) : IDistanceObserver
+    {
+        public readonly int[,] Seen = new int[queries, galleries];
+        public readonly float[,] Values = new float[queries, galleries];
+
+        public void Observe(int query, int galleryStart, ReadOnlySpan<float> distances)
+        {
+            for (var i = 0; i < distances.Length; i++)
+            {
+                Interlocked.Increment(ref Seen[query, galleryStart + i]);
+                Values[query, galleryStart + i] = distances[i];
+            }
+        }
+    }
+
+    [Fact]
+    public void ObserverSeesEveryPairExactlyOnceWithItsDistance()
+    {
+        var queries = IntegerData(13, 4, 1, levels: 5);
+        var gallery = IntegerData(29, 4, 2, levels: 5);
+        var observer = new CountingObserver(13, 29);
+        using var scope = NewDisposeScope();
+        ExactKnn.Search(ToTensor(queries), ToTensor(gallery), 3, observer: observer, options: new KnnOptions { QueryChunk = 4, GalleryChunk = 6 });
+        for (var q = 0; q < 13; q++)
+        for (var g = 0; g < 29; g++)
+        {
+            Assert.Equal(1, observer.Seen[q, g]);
+            Assert.Equal(BruteForceRetrieval.Distance(queries[q], gallery[g], DistanceKind.Euclidean), observer.Values[q, g]);
+        }
+    }
+
+    [Fact]
+    public void KLargerThanTheGalleryReturnsEverythingNotExcluded()
+    {
+        var data = IntegerData(5, 3, 4);
+        var setup = new RetrievalSetup([0, 0, 1, 1, 2], [true, true, true, true, true], [true, true, true, true, true]);
+        using var scope = NewDisposeScope();
+        var results = EmbeddingRetrieval.Run(ToTensor(data), setup, 100);
+        Assert.All(results.Retrieved, r => Assert.Equal(4, r.Length));
+        Assert.Equal(1, results.QueriesWithoutGroundTruth);
+    }
+
+    [Fact]
+    public void NonFiniteEmbeddingsAreAUserError()
+    {
+        using var scope = NewDisposeScope();
+        var x = ones(4, 3);
+        x[2, 1] = tensor(float.NaN);
+        var e = Assert.Throws<OmlException>(() => ExactKnn.Search(x, ones(5, 3), 2));
+        Assert.Contains("NaN or infinite values (first at query 2)", e.Message);
+    }
+
+    [Fact]
+    public void MismatchedWidthsAreAUserError()
+    {
+        using var scope = NewDisposeScope();
+        Assert.Contains("one width", Assert.Throws<OmlException>(() => ExactKnn.Search(ones(4, 3), ones(5, 2), 2)).Message);
+    }
+}

@@ -1,0 +1,184 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Oml.Retrieval;
+
+/// <summary>
+/// Exact k nearest gallery items of every query, streamed: the gallery is walked in chunks for each chunk of queries,
+/// one reused buffer receives the chunk's dot products (a matrix product, the only O(Q*G*D) work), and a vectorised
+/// pass turns them into distances and keeps a running top-k per query. Memory is O(Q*k) plus the buffer; no Q x G
+/// matrix is ever built. Results are exact and deterministic: ordered by distance, ties by gallery position;
+/// excluded pairs (the query's own row, its sequence) are never returned.
+/// </summary>
+public static class ExactKnn
+{
+    public static KnnResult Search(
+        Tensor queries,
+        Tensor gallery,
+        int k,
+        DistanceKind distance = DistanceKind.Euclidean,
+        RetrievalExclusions? exclusions = null,
+        KnnOptions? options = null,
+        IDistanceObserver? observer = null)
+    {
+        options ??= KnnOptions.Default;
+        Validate(queries, gallery, k, options);
+        var queryCount = (int)queries.shape[0];
+        var galleryCount = (int)gallery.shape[0];
+        k = Math.Min(k, Math.Max(galleryCount, 1));
+        var heaps = new TopKHeaps(queryCount, k);
+
+        using (NewDisposeScope())
+        {
+            var q = Prepare(queries, distance);
+            var g = Prepare(gallery, distance);
+            var queryNorms = q.square().sum(1).data<float>().ToArray();
+            var galleryNorms = g.square().sum(1).data<float>().ToArray();
+            var queryChunk = Math.Min(options.QueryChunk, Math.Max(queryCount, 1));
+            var galleryChunk = Math.Min(options.GalleryChunk, Math.Max(galleryCount, 1));
+            var buffer = empty([(long)queryChunk * galleryChunk], ScalarType.Float32);
+            var bufferAddress = Address(buffer);
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads ?? Environment.ProcessorCount };
+
+            for (var qs = 0; qs < queryCount; qs += queryChunk)
+            {
+                var rows = Math.Min(queryChunk, queryCount - qs);
+                using var queryBlock = q.narrow(0, qs, rows);
+                for (var gs = 0; gs < galleryCount; gs += galleryChunk)
+                {
+                    var cols = Math.Min(galleryChunk, galleryCount - gs);
+                    using (var block = buffer.narrow(0, 0, (long)rows * cols).view(rows, cols))
+                    using (var galleryBlock = g.narrow(0, gs, cols))
+                    using (var galleryBlockT = galleryBlock.t())
+                    {
+                        block.addmm_(queryBlock, galleryBlockT, beta: 0, alpha: 1);
+                    }
+                    var chunk = new ChunkScan(bufferAddress, qs, gs, cols, distance, queryNorms, galleryNorms, heaps, exclusions, observer);
+                    Parallel.For(0, rows, parallel, () => new float[galleryChunk], (row, _, distances) =>
+                    {
+                        chunk.ScanRow(row, distances);
+                        return distances;
+                    }, _ => { });
+                }
+            }
+        }
+        return heaps.ToResult();
+    }
+
+    /// <summary>float32, contiguous, CPU; L2-normalised for cosine.</summary>
+    internal static Tensor Prepare(Tensor embeddings, DistanceKind distance)
+    {
+        var x = embeddings.to(ScalarType.Float32).contiguous();
+        if (distance == DistanceKind.Cosine)
+        {
+            x = x / x.norm(1, keepdim: true).clamp_min(1e-12);
+        }
+        return x.contiguous();
+    }
+
+    private static void Validate(Tensor queries, Tensor gallery, int k, KnnOptions options)
+    {
+        if (queries.dim() != 2 || gallery.dim() != 2 || queries.shape[1] != gallery.shape[1])
+        {
+            throw new OmlException($"embeddings must be [N, D] matrices of one width: queries are [{string.Join(", ", queries.shape)}], galleries [{string.Join(", ", gallery.shape)}]");
+        }
+        if (queries.device_type != DeviceType.CPU || gallery.device_type != DeviceType.CPU)
+        {
+            throw new ArgumentException("ExactKnn works on CPU tensors; move embeddings to the CPU first");
+        }
+        if (k < 1) throw new OmlException($"the number of neighbours must be at least 1, got {k}");
+        if (options.QueryChunk < 1 || options.GalleryChunk < 1) throw new ArgumentException("chunk sizes must be positive");
+        foreach (var (name, x) in new[] { ("query", queries), ("gallery", gallery) })
+        {
+            using var finite = isfinite(x).all(1);
+            if (!finite.all().item<bool>())
+            {
+                using var bad = finite.logical_not().nonzero();
+                throw new OmlException($"the {name} embeddings contain NaN or infinite values (first at {name} {bad[0][0].item<long>()}); fix the model or the file before validation");
+            }
+        }
+    }
+
+    private static unsafe IntPtr Address(Tensor contiguous) =>
+        (IntPtr)Unsafe.AsPointer(ref MemoryMarshal.GetReference(contiguous.bytes));
+
+    /// <summary>One (query chunk x gallery chunk) block: distances of a row, then the running top-k of its query.</summary>
+    private sealed class ChunkScan(
+        IntPtr buffer,
+        int queryStart,
+        int galleryStart,
+        int columns,
+        DistanceKind distance,
+        float[] queryNorms,
+        float[] galleryNorms,
+        TopKHeaps heaps,
+        RetrievalExclusions? exclusions,
+        IDistanceObserver? observer)
+    {
+        public unsafe void ScanRow(int row, float[] rowDistances)
+        {
+            var query = queryStart + row;
+            var dots = new ReadOnlySpan<float>((float*)buffer + (long)row * columns, columns);
+            var d = rowDistances.AsSpan(0, columns);
+            ToDistances(dots, galleryNorms.AsSpan(galleryStart, columns), queryNorms[query], d);
+            observer?.Observe(query, galleryStart, d);
+
+            var worst = heaps.Worst(query);
+            var width = Vector<float>.Count;
+            var j = 0;
+            for (; j <= columns - width; j += width)
+            {
+                var v = new Vector<float>(d.Slice(j, width));
+                if (!Vector.LessThanOrEqualAny(v, new Vector<float>(worst))) continue;
+                for (var lane = 0; lane < width; lane++)
+                {
+                    if (d[j + lane] <= worst) worst = Offer(query, galleryStart + j + lane, d[j + lane]);
+                }
+            }
+            for (; j < columns; j++)
+            {
+                if (d[j] <= worst) worst = Offer(query, galleryStart + j, d[j]);
+            }
+        }
+
+        private float Offer(int query, int galleryPosition, float value)
+        {
+            if (exclusions is null || !exclusions.IsExcluded(query, galleryPosition)) heaps.Offer(query, galleryPosition, value);
+            return heaps.Worst(query);
+        }
+
+        private void ToDistances(ReadOnlySpan<float> dots, ReadOnlySpan<float> norms, float queryNorm, Span<float> d)
+        {
+            var width = Vector<float>.Count;
+            var j = 0;
+            switch (distance)
+            {
+                case DistanceKind.Cosine:
+                    for (; j <= dots.Length - width; j += width)
+                    {
+                        Vector.Max(Vector<float>.One - new Vector<float>(dots.Slice(j, width)), Vector<float>.Zero).CopyTo(d.Slice(j, width));
+                    }
+                    for (; j < dots.Length; j++) d[j] = MathF.Max(1f - dots[j], 0f);
+                    break;
+                default:
+                    var qn = new Vector<float>(queryNorm);
+                    var two = new Vector<float>(2f);
+                    var root = distance == DistanceKind.Euclidean;
+                    for (; j <= dots.Length - width; j += width)
+                    {
+                        var squared = Vector.Max(qn + new Vector<float>(norms.Slice(j, width)) - two * new Vector<float>(dots.Slice(j, width)), Vector<float>.Zero);
+                        (root ? Vector.SquareRoot(squared) : squared).CopyTo(d.Slice(j, width));
+                    }
+                    for (; j < dots.Length; j++)
+                    {
+                        var squared = MathF.Max(queryNorm + norms[j] - 2f * dots[j], 0f);
+                        d[j] = root ? MathF.Sqrt(squared) : squared;
+                    }
+                    break;
+            }
+        }
+    }
+}
