@@ -24,10 +24,14 @@ public static class FnmrFunctions
         var position = q * (sortedValues.Length - 1);
         var lower = (int)Math.Floor(position);
         var upper = Math.Min(lower + 1, sortedValues.Length - 1);
-        var fraction = position - lower;
-        double a = sortedValues[lower], b = sortedValues[upper];
-        var difference = b - a;
-        return fraction >= 0.5 ? b - difference * (1 - fraction) : a + difference * fraction;
+        return Interpolate(sortedValues[lower], sortedValues[upper], position - lower);
+    }
+
+    /// <summary>numpy's linear interpolation between two neighbouring order statistics (its <c>_lerp</c>, in double).</summary>
+    public static double Interpolate(double lower, double upper, double fraction)
+    {
+        var difference = upper - lower;
+        return fraction >= 0.5 ? upper - difference * (1 - fraction) : lower + difference * fraction;
     }
 
     /// <summary>
