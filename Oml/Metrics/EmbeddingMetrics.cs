@@ -193,9 +193,10 @@ public sealed class EmbeddingMetrics
 
     private static void Validate(MetricArgs args)
     {
-        RetrievalMetricFunctions.ValidateTopK(args.CmcTopK, "metric_args.cmc_top_k");
-        RetrievalMetricFunctions.ValidateTopK(args.PrecisionTopK, "metric_args.precision_top_k");
-        RetrievalMetricFunctions.ValidateTopK(args.MapTopK, "metric_args.map_top_k");
+        // an empty list switches that metric off
+        if (args.CmcTopK.Count > 0) RetrievalMetricFunctions.ValidateTopK(args.CmcTopK, "metric_args.cmc_top_k");
+        if (args.PrecisionTopK.Count > 0) RetrievalMetricFunctions.ValidateTopK(args.PrecisionTopK, "metric_args.precision_top_k");
+        if (args.MapTopK.Count > 0) RetrievalMetricFunctions.ValidateTopK(args.MapTopK, "metric_args.map_top_k");
         if (args.FmrValues.Count > 0) FnmrFunctions.ValidateFmrValues(args.FmrValues);
         if (args.PcfVariance.Count > 0) PcfFunctions.ValidateVarianceFractions(args.PcfVariance);
     }
