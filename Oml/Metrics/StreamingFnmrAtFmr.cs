@@ -173,24 +173,23 @@ public sealed class StreamingFnmrAtFmr : IDistanceObserver
 
     private static int CountBelowAndStore(ReadOnlySpan<float> d, Bracket bracket, List<float> stored)
     {
-        var below = 0;
         var width = Vector<float>.Count;
         var low = new Vector<float>(bracket.Low);
         var high = new Vector<float>(bracket.High);
+        var belowLanes = Vector<int>.Zero;
         var j = 0;
         for (; j <= d.Length - width; j += width)
         {
             var v = new Vector<float>(d.Slice(j, width));
-            below -= Vector.Sum(Vector.LessThan(v, low)); // lanes that are below hold -1
-            if (Vector.LessThanOrEqualAny(v, high) && Vector.GreaterThanOrEqualAny(v, low))
+            belowLanes += Vector.LessThan(v, low); // -1 in every lane that is below
+            var inside = Vector.BitwiseAnd(Vector.GreaterThanOrEqual(v, low), Vector.LessThanOrEqual(v, high));
+            if (inside == Vector<int>.Zero) continue;
+            for (var lane = 0; lane < width; lane++)
             {
-                for (var lane = 0; lane < width; lane++)
-                {
-                    var x = d[j + lane];
-                    if (x >= bracket.Low && x <= bracket.High) stored.Add(x);
-                }
+                if (inside[lane] != 0) stored.Add(d[j + lane]);
             }
         }
+        var below = -Vector.Sum(belowLanes);
         for (; j < d.Length; j++)
         {
             if (d[j] < bracket.Low) below++;
@@ -276,40 +275,36 @@ public sealed class StreamingFnmrAtFmr : IDistanceObserver
 
     private static float[] SampleNegatives(Tensor embeddings, RetrievalSetup setup, DistanceKind distance, int seed, int sampleSize)
     {
-        using var scope = NewDisposeScope();
-        var x = ExactKnn.Prepare(embeddings, distance);
-        var dim = (int)x.shape[1];
-        var data = x.data<float>().ToArray();
         var rng = new Random(seed);
-        var pairs = new List<(int Q, int G)>(sampleSize);
+        var queryRows = new List<long>(sampleSize);
+        var galleryRows = new List<long>(sampleSize);
         var attempts = 0L;
-        while (pairs.Count < sampleSize && attempts++ < 20L * sampleSize)
+        while (queryRows.Count < sampleSize && attempts++ < 20L * sampleSize)
         {
             var q = rng.Next(setup.QueryRows.Length);
             var g = rng.Next(setup.GalleryRows.Length);
             if (setup.Exclusions.IsExcluded(q, g) || setup.Labels[setup.QueryRows[q]] == setup.Labels[setup.GalleryRows[g]]) continue;
-            pairs.Add((q, g));
+            queryRows.Add(setup.QueryRows[q]);
+            galleryRows.Add(setup.GalleryRows[g]);
         }
-        var sample = new float[pairs.Count];
-        Parallel.For(0, pairs.Count, i =>
+        var sample = new float[queryRows.Count];
+        const int batch = 65536;
+        using var scope = NewDisposeScope();
+        var x = ExactKnn.Prepare(embeddings, distance);
+        for (var start = 0; start < sample.Length; start += batch)
         {
-            var qa = setup.QueryRows[pairs[i].Q] * dim;
-            var ga = setup.GalleryRows[pairs[i].G] * dim;
-            double dot = 0, qq = 0, gg = 0;
-            for (var c = 0; c < dim; c++)
+            using var inner = NewDisposeScope();
+            var count = Math.Min(batch, sample.Length - start);
+            var a = x.index_select(0, tensor(queryRows.GetRange(start, count).ToArray()));
+            var b = x.index_select(0, tensor(galleryRows.GetRange(start, count).ToArray()));
+            var values = distance switch
             {
-                dot += data[qa + c] * data[ga + c];
-                qq += data[qa + c] * data[qa + c];
-                gg += data[ga + c] * data[ga + c];
-            }
-            var squared = Math.Max(qq + gg - 2 * dot, 0);
-            sample[i] = (float)(distance switch
-            {
-                DistanceKind.Euclidean => Math.Sqrt(squared),
-                DistanceKind.SquaredEuclidean => squared,
-                _ => Math.Max(1 - dot, 0),
-            });
-        });
+                DistanceKind.Euclidean => (a - b).square().sum(1).sqrt(),
+                DistanceKind.SquaredEuclidean => (a - b).square().sum(1),
+                _ => (1 - (a * b).sum(1)).clamp_min(0),
+            };
+            values.data<float>().CopyTo(sample, start);
+        }
         Array.Sort(sample);
         return sample;
     }
