@@ -24,6 +24,10 @@ public static class OmlApp
             config.SetExceptionHandler((exception, _) => Report(exception, console));
             config.AddCommand<InfoCommand>("info")
                 .WithDescription("Show versions, threads, devices and whether the tensor backend loads.");
+            config.AddCommand<EvaluateCommand>("evaluate")
+                .WithDescription("Validation metrics (CMC, precision, MAP, PCF, FNMR@FMR; per category) of precomputed embeddings, streaming and exact.")
+                .WithExample("evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "--out", "metrics.json")
+                .WithExample("evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "metric_args.cmc_top_k=[1,5]", "metric_args.distance=cosine");
             config.AddBranch("dataset", dataset =>
             {
                 dataset.SetDescription("Make, import and check datasets in OML's dataframe format (df.csv).");

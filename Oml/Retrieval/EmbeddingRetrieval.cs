@@ -7,13 +7,15 @@ public static class EmbeddingRetrieval
 {
     /// <param name="embeddings">[N, D], one row per row of <paramref name="setup"/>.</param>
     /// <param name="topN">How many items to retrieve per query (at most the gallery size).</param>
+    /// <param name="groundTruth">The setup's ground truth when the caller has it already.</param>
     public static RetrievalResults Run(
         Tensor embeddings,
         RetrievalSetup setup,
         int topN,
         DistanceKind distance = DistanceKind.Euclidean,
         KnnOptions? options = null,
-        IDistanceObserver? observer = null)
+        IDistanceObserver? observer = null,
+        int[][]? groundTruth = null)
     {
         if (embeddings.dim() != 2 || embeddings.shape[0] != setup.RowCount)
         {
@@ -33,6 +35,6 @@ public static class EmbeddingRetrieval
             retrieved[q] = knn.Ids(q).ToArray();
             distances[q] = knn.Distances(q).ToArray();
         }
-        return new RetrievalResults(retrieved, distances, setup.GroundTruth(), setup.QueryRows, setup.GalleryRows);
+        return new RetrievalResults(retrieved, distances, groundTruth ?? setup.GroundTruth(), setup.QueryRows, setup.GalleryRows);
     }
 }

@@ -36,6 +36,11 @@ public sealed class RetrievalResults
                 throw new ArgumentException($"query {q}: gallery ids must be in 0..{galleryRows.Count - 1}");
             }
             if (ids.Distinct().Count() != ids.Length) throw new ArgumentException($"query {q}: a gallery item is retrieved twice");
+            var gt = groundTruth[q];
+            for (var i = 1; i < gt.Length; i++)
+            {
+                if (gt[i] <= gt[i - 1]) throw new ArgumentException($"query {q}: ground truth must be ascending and unique");
+            }
         }
         Retrieved = retrieved;
         Distances = distances;

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Oml.IO;
+using Oml.Tests.Data;
+using Oml.Tests.Infrastructure;
+
+namespace Oml.Tests.Cli;
+
+/// <summary><c>oml evaluate</c> end to end: a df.csv, an .npy of embeddings, overrides, metrics.json.</summary>
+public sealed class CliEvaluateTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public CliEvaluateTests()
+    {
+        // validation: labels 2,2,3,3 (T15-like 1-d embeddings), one category column
+        string[] rows =
+        [
+            "0,a.jpg,train,,,x",
+            "0,b.jpg,train,,,x",
+            "2,c.jpg,validation,True,True,shoes",
+            "2,d.jpg,validation,True,True,shoes",
+            "3,e.jpg,validation,True,True,bags",
+            "3,f.jpg,validation,True,True,bags",
+        ];
+        CsvFixture.Write(_dir, CsvFixture.Header + ",category", rows, createFiles: false);
+        NpyFile.WriteMatrix(_dir.File("emb.npy"), new NpyArray([0f, 0.1f, 0.15f, 1f], 4, 1));
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void WritesFlatMetricsWithCountsAndPrintsATable()
+    {
+        var result = CliRunner.Run(_dir.Path, "evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "--out", "out/metrics.json",
+            "metric_args.cmc_top_k=[1,2]", "metric_args.precision_top_k=[1]", "metric_args.map_top_k=[]", "metric_args.fmr_vals=[0.5]");
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.Contains("OVERALL/cmc/1", result.Output);
+
+        using var json = JsonDocument.Parse(File.ReadAllText(_dir.File("out/metrics.json")));
+        var m = json.RootElement;
+        // q0 (0) -> 0.1 (label 2, hit); q1 (0.1) -> 0.15 (label 3, miss); q2 (0.15) -> 0.1 (miss); q3 (1) -> 0.15 (hit)
+        Assert.Equal(0.5, m.GetProperty("OVERALL/cmc/1").GetDouble());
+        Assert.Equal(0.75, m.GetProperty("OVERALL/cmc/2").GetDouble()); // q2 (0.15) has both label-2 items nearer than its partner at 1
+        Assert.Equal(0.5, m.GetProperty("shoes/cmc/1").GetDouble());
+        Assert.Equal(0.5, m.GetProperty("bags/cmc/1").GetDouble());
+        Assert.True(m.TryGetProperty("OVERALL/fnmr@fmr/0.5", out _));
+        Assert.False(m.TryGetProperty("OVERALL/map/5", out _));
+        Assert.Equal(4, m.GetProperty("queries").GetInt32());
+        Assert.Equal(4, m.GetProperty("galleries").GetInt32());
+        Assert.Equal(0, m.GetProperty("queries_without_gt").GetInt32());
+    }
+
+    [Fact]
+    public void CosineDistanceIsAnOverride()
+    {
+        NpyFile.WriteMatrix(_dir.File("emb2.npy"), new NpyArray([1, 0, 2, 0.1f, 0, 1, 0.1f, 3], 4, 2));
+        var result = CliRunner.Run(_dir.Path, "evaluate", "--embeddings", "emb2.npy", "--dataset", "df.csv", "metric_args.distance=cosine", "metric_args.cmc_top_k=[1]");
+        Assert.True(result.ExitCode == 0, result.All);
+        using var json = JsonDocument.Parse(File.ReadAllText(_dir.File("metrics.json")));
+        Assert.Equal(1.0, json.RootElement.GetProperty("OVERALL/cmc/1").GetDouble());
+    }
+
+    [Theory]
+    [InlineData("metric_args.cmc_top_k=[0]", "metric_args.cmc_top_k = [0] is not valid: expected positive integers")]
+    [InlineData("metric_args.distance=manhattan", "metric_args.distance = 'manhattan' is not valid: expected euclidean, squared_euclidean or cosine")]
+    [InlineData("metric_args.cmc_topk=[1]", "did you mean 'cmc_top_k'?")]
+    [InlineData("metrik_args.cmc_top_k=[1]", "unknown key 'metrik_args' (did you mean 'metric_args'?)")]
+    [InlineData("metric_args.fmr_vals=[1.5]", "metric_args.fmr_vals = [1.5] is not valid: expected fractions in [0, 1]")]
+    public void BadOverridesAreUserErrors(string setting, string message)
+    {
+        var result = CliRunner.Run(_dir.Path, "evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", setting);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.All);
+        Assert.DoesNotContain("   at ", result.All);
+    }
+
+    [Fact]
+    public void RowCountMismatchNamesBothFiles()
+    {
+        NpyFile.WriteMatrix(_dir.File("short.npy"), new NpyArray([0f, 1f, 2f], 3, 1));
+        var result = CliRunner.Run(_dir.Path, "evaluate", "--embeddings", "short.npy", "--dataset", "df.csv");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("short.npy has 3 rows but df.csv has 4 validation rows", result.All);
+    }
+
+    [Fact]
+    public void MissingRequiredOptionsAreUserErrors()
+    {
+        var result = CliRunner.Run(_dir.Path, "evaluate", "--dataset", "df.csv");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--embeddings <NPY> is required", result.All);
+    }
+}

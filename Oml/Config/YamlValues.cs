@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace Oml.Config;
+
+/// <summary>
+/// YAML text to plain values with the YAML 1.2 core schema: null, bool, long, double, string, lists
+/// (<c>List&lt;object?&gt;</c>) and mappings (<c>Dictionary&lt;string, object?&gt;</c>). Quoted scalars stay strings.
+/// </summary>
+public static partial class YamlValues
+{
+    /// <summary>One value as written after <c>key=</c> on a command line (<c>[1, 5]</c>, <c>null</c>, <c>0.5</c>, <c>cosine</c>).</summary>
+    public static object? ParseValue(string text, string where)
+    {
+        if (text.Length == 0) return "";
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader("value: " + text));
+            var root = (YamlMappingNode)stream.Documents[0].RootNode;
+            return Convert(root.Children[new YamlScalarNode("value")]);
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            throw new OmlException($"{where}: '{text}' is not a valid YAML value ({e.Message})");
+        }
+    }
+
+    public static object? Convert(YamlNode node) => node switch
+    {
+        YamlScalarNode scalar => Scalar(scalar),
+        YamlSequenceNode sequence => sequence.Children.Select(Convert).ToList(),
+        YamlMappingNode mapping => mapping.Children.ToDictionary(
+            p => ((YamlScalarNode)p.Key).Value ?? "",
+            p => Convert(p.Value)),
+        _ => null,
+    };
+
+    private static object? Scalar(YamlScalarNode scalar)
+    {
+        var text = scalar.Value ?? "";
+        if (scalar.Style is YamlDotNet.Core.ScalarStyle.SingleQuoted or YamlDotNet.Core.ScalarStyle.DoubleQuoted) return text;
+        if (text is "" or "~" or "null" or "Null" or "NULL") return null;
+        if (text is "true" or "True" or "TRUE") return true;
+        if (text is "false" or "False" or "FALSE") return false;
+        if (IntegerPattern().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return l;
+        if (FloatPattern().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return d;
+        return text switch
+        {
+            ".inf" or "+.inf" or ".Inf" => double.PositiveInfinity,
+            "-.inf" or "-.Inf" => double.NegativeInfinity,
+            ".nan" or ".NaN" => double.NaN,
+            _ => text,
+        };
+    }
+
+    [GeneratedRegex(@"^[-+]?[0-9]+$")]
+    private static partial Regex IntegerPattern();
+
+    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
+    private static partial Regex FloatPattern();
+}

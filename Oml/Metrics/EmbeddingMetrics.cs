@@ -1,0 +1,203 @@
+using Oml.Metrics.Functional;
+using Oml.Retrieval;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Oml.Metrics;
+
+/// <summary>
+/// OML's <c>EmbeddingMetrics</c>: collects the validation embeddings by dataset row (in any order, batches may
+/// repeat rows), then retrieves with the streaming exact kNN and computes CMC, precision, MAP (and optionally
+/// MAP@R, R-precision) per query, PCF over all embeddings, FNMR@FMR streaming — OVERALL and per category, under
+/// OML's flattened names. Queries without ground truth follow <see cref="MetricArgs.NoGroundTruth"/> and are counted.
+/// </summary>
+public sealed class EmbeddingMetrics
+{
+    private readonly RetrievalSetup _setup;
+    private readonly MetricArgs _args;
+    private readonly IReadOnlyList<string?>? _categories;
+    private readonly KnnOptions? _knn;
+    private float[]? _storage;
+    private bool[]? _filled;
+    private int _dimension;
+
+    /// <param name="categories">Category of each row (null entries allowed), or null without a category column.</param>
+    public EmbeddingMetrics(RetrievalSetup setup, MetricArgs args, IReadOnlyList<string?>? categories = null, KnnOptions? knn = null)
+    {
+        if (categories is not null && categories.Count != setup.RowCount)
+        {
+            throw new ArgumentException($"categories has {categories.Count} entries for {setup.RowCount} rows");
+        }
+        Validate(args);
+        _setup = setup;
+        _args = args;
+        _categories = categories;
+        _knn = knn;
+    }
+
+    /// <summary>One call for embeddings that are all there already ([N, D], row i = row i of the setup).</summary>
+    public static EmbeddingMetricsResult Compute(Tensor embeddings, RetrievalSetup setup, MetricArgs args, IReadOnlyList<string?>? categories = null, KnnOptions? knn = null) =>
+        new EmbeddingMetrics(setup, args, categories, knn).Compute(embeddings);
+
+    /// <summary>Forgets collected embeddings (start of a validation epoch).</summary>
+    public void Setup()
+    {
+        _storage = null;
+        _filled = null;
+    }
+
+    /// <summary>Stores a batch of embeddings [B, D] at their dataset rows.</summary>
+    public void Update(Tensor embeddings, IReadOnlyList<long> rows)
+    {
+        if (embeddings.dim() != 2 || embeddings.shape[0] != rows.Count)
+        {
+            throw new ArgumentException($"embeddings [{string.Join(", ", embeddings.shape)}] do not match {rows.Count} row indices");
+        }
+        var dimension = (int)embeddings.shape[1];
+        if (_storage is null)
+        {
+            _dimension = dimension;
+            _storage = new float[(long)_setup.RowCount * dimension];
+            _filled = new bool[_setup.RowCount];
+        }
+        else if (dimension != _dimension)
+        {
+            throw new ArgumentException($"embeddings of width {dimension} after width {_dimension}");
+        }
+        using var cpu = embeddings.detach().to(ScalarType.Float32).cpu().contiguous();
+        var values = cpu.data<float>().ToArray();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = checked((int)rows[i]);
+            if (row < 0 || row >= _setup.RowCount) throw new ArgumentOutOfRangeException(nameof(rows), $"row {row} is outside 0..{_setup.RowCount - 1}");
+            Array.Copy(values, (long)i * dimension, _storage, (long)row * dimension, dimension);
+            _filled![row] = true;
+        }
+    }
+
+    /// <summary>Computes the metrics of the collected embeddings; every row must have been updated.</summary>
+    public EmbeddingMetricsResult Compute()
+    {
+        if (_storage is null || _filled!.Any(f => !f))
+        {
+            var missing = _filled?.Count(f => !f) ?? _setup.RowCount;
+            throw new OmlException($"validation collected embeddings for {_setup.RowCount - missing} of {_setup.RowCount} rows; every row needs one (was a batch dropped, e.g. drop_last?)");
+        }
+        using var embeddings = tensor(_storage, [_setup.RowCount, _dimension]);
+        return Compute(embeddings);
+    }
+
+    private EmbeddingMetricsResult Compute(Tensor embeddings)
+    {
+        var groundTruth = _setup.GroundTruth();
+        var topN = TopN(groundTruth);
+        var fnmr = _args.FmrValues.Count > 0
+            ? new StreamingFnmrAtFmr(embeddings, _setup, groundTruth, _args.Distance, _args.FmrValues)
+            : null;
+        var retrieval = EmbeddingRetrieval.Run(embeddings, _setup, topN, _args.Distance, _knn, fnmr, groundTruth);
+        if (fnmr is not null) CompleteFnmr(fnmr, embeddings);
+
+        var queryCategories = _setup.QueryRows.Select(r => _categories?[r]).ToArray();
+        var perQuery = PerQueryValues(retrieval);
+        var all = new Dictionary<string, double>();
+        var categories = _categories is null
+            ? []
+            : queryCategories.OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+
+        AddCategory(all, MetricNames.Overall, perQuery, _ => true, Enumerable.Range(0, _setup.RowCount), embeddings);
+        foreach (var category in categories)
+        {
+            var rows = Enumerable.Range(0, _setup.RowCount).Where(r => _categories![r] == category);
+            AddCategory(all, category, perQuery, q => queryCategories[q] == category, rows, embeddings);
+        }
+        if (fnmr is not null)
+        {
+            var values = fnmr.Results();
+            for (var i = 0; i < _args.FmrValues.Count; i++) all[MetricNames.Of(MetricNames.Overall, MetricNames.FnmrAtFmr, _args.FmrValues[i])] = values[i];
+        }
+
+        var returned = _args.ReturnOnlyOverallCategory
+            ? all.Where(p => p.Key.StartsWith(MetricNames.Overall + "/", StringComparison.Ordinal)).ToDictionary()
+            : all;
+        return new EmbeddingMetricsResult(returned, all, perQuery, queryCategories, retrieval, MetricsToVisualize(all.Keys));
+    }
+
+    private int TopN(int[][] groundTruth)
+    {
+        var n = _args.CmcTopK.Concat(_args.PrecisionTopK).Concat(_args.MapTopK).DefaultIfEmpty(1).Max();
+        if (_args.MapAtR || _args.RPrecision) n = Math.Max(n, groundTruth.Select(g => g.Length).DefaultIfEmpty(0).Max());
+        return Math.Max(1, Math.Min(n, Math.Max(_setup.GalleryRows.Length, 1)));
+    }
+
+    private void CompleteFnmr(StreamingFnmrAtFmr fnmr, Tensor embeddings)
+    {
+        while (!fnmr.CompletePass())
+        {
+            using var scope = NewDisposeScope();
+            var queries = embeddings.index_select(0, tensor(_setup.QueryRows.Select(r => (long)r).ToArray()));
+            var gallery = embeddings.index_select(0, tensor(_setup.GalleryRows.Select(r => (long)r).ToArray()));
+            ExactKnn.Search(queries, gallery, 1, _args.Distance, _setup.Exclusions, _knn, fnmr);
+        }
+    }
+
+    /// <summary>OVERALL name -> per-query values; NaN for queries the policy leaves out.</summary>
+    private Dictionary<string, double[]> PerQueryValues(RetrievalResults retrieval)
+    {
+        var metrics = new List<(string Name, Func<bool[], int, double> Value)>();
+        foreach (var k in _args.CmcTopK) metrics.Add((MetricNames.Of(MetricNames.Overall, MetricNames.Cmc, k), (h, n) => RetrievalMetricFunctions.Cmc(h, n, k)));
+        foreach (var k in _args.PrecisionTopK) metrics.Add((MetricNames.Of(MetricNames.Overall, MetricNames.Precision, k), (h, n) => RetrievalMetricFunctions.Precision(h, n, k)));
+        foreach (var k in _args.MapTopK) metrics.Add((MetricNames.Of(MetricNames.Overall, MetricNames.Map, k), (h, n) => RetrievalMetricFunctions.Map(h, n, k)));
+        if (_args.MapAtR) metrics.Add((MetricNames.Of(MetricNames.Overall, MetricNames.MapAtR), (h, n) => RetrievalMetricFunctions.MapAtR(h, n)));
+        if (_args.RPrecision) metrics.Add((MetricNames.Of(MetricNames.Overall, MetricNames.RPrecision), (h, n) => RetrievalMetricFunctions.RPrecision(h, n)));
+
+        var result = metrics.ToDictionary(m => m.Name, _ => new double[retrieval.QueryCount]);
+        Parallel.For(0, retrieval.QueryCount, q =>
+        {
+            var groundTruthCount = retrieval.GroundTruth[q].Length;
+            var hits = retrieval.Hits(q);
+            foreach (var (name, value) in metrics)
+            {
+                result[name][q] = groundTruthCount > 0
+                    ? value(hits, groundTruthCount)
+                    : _args.NoGroundTruth == NoGroundTruthPolicy.Zero ? 0 : double.NaN;
+            }
+        });
+        return result;
+    }
+
+    private void AddCategory(Dictionary<string, double> output, string category, Dictionary<string, double[]> perQuery, Func<int, bool> inCategory, IEnumerable<int> rows, Tensor embeddings)
+    {
+        foreach (var (overallName, values) in perQuery)
+        {
+            var selected = Enumerable.Range(0, values.Length).Where(inCategory).Select(q => values[q]).Where(v => !double.IsNaN(v)).ToArray();
+            var name = category + overallName[MetricNames.Overall.Length..];
+            output[name] = selected.Length == 0 ? double.NaN : selected.Average();
+        }
+        if (_args.PcfVariance.Count > 0)
+        {
+            using var scope = NewDisposeScope();
+            var index = tensor(rows.Select(r => (long)r).ToArray());
+            var pcf = PcfFunctions.Pcf(embeddings.index_select(0, index), _args.PcfVariance);
+            for (var i = 0; i < pcf.Length; i++) output[MetricNames.Of(category, MetricNames.Pcf, _args.PcfVariance[i])] = pcf[i];
+        }
+    }
+
+    private IReadOnlyList<string> MetricsToVisualize(IEnumerable<string> names)
+    {
+        var ignored = new HashSet<string>([MetricNames.FnmrAtFmr, MetricNames.Pcf, .. _args.MetricsToExcludeFromVisualization], StringComparer.Ordinal);
+        return names
+            .Where(n => !n.Split('/').Any(ignored.Contains))
+            .Where(n => !_args.VisualizeOnlyOverallCategory || n.StartsWith(MetricNames.Overall + "/", StringComparison.Ordinal))
+            .ToArray();
+    }
+
+    private static void Validate(MetricArgs args)
+    {
+        // an empty list switches that metric off
+        if (args.CmcTopK.Count > 0) RetrievalMetricFunctions.ValidateTopK(args.CmcTopK, "metric_args.cmc_top_k");
+        if (args.PrecisionTopK.Count > 0) RetrievalMetricFunctions.ValidateTopK(args.PrecisionTopK, "metric_args.precision_top_k");
+        if (args.MapTopK.Count > 0) RetrievalMetricFunctions.ValidateTopK(args.MapTopK, "metric_args.map_top_k");
+        if (args.FmrValues.Count > 0) FnmrFunctions.ValidateFmrValues(args.FmrValues);
+        if (args.PcfVariance.Count > 0) PcfFunctions.ValidateVarianceFractions(args.PcfVariance);
+    }
+}
