@@ -23,6 +23,15 @@ internal static partial class RetrievalBenchmark
     private const ulong Seed = 20261129;
     private static readonly string[] ReferencePackages = ["python3-torch", "python3-numpy", "libopenblas0-pthread"];
     private const string Python = "/usr/bin/python3";
+    private static readonly string[] DefaultCases = ["metrics", "python", "fmr"];
+    private static readonly Dictionary<string, string> CaseTitles = new()
+    {
+        ["knn"] = "C# `ExactKnn.Search` alone",
+        ["retrieval"] = "C# `EmbeddingRetrieval.Run` (kNN + ground truth)",
+        ["metrics"] = "**C# `EmbeddingMetrics.Compute`** (retrieval + all metrics)",
+        ["fmr"] = "C# `EmbeddingMetrics.Compute` + fnmr@fmr 0.01, 0.1 (streaming)",
+        ["python"] = "**Python OML-style reference** (cdist 5000-query chunks + topk + per-query loops)",
+    };
 
     private sealed record CaseResult(
         string Case,
@@ -45,6 +54,7 @@ internal static partial class RetrievalBenchmark
         var threads = 2;
         var python = true;
         var writeResults = true;
+        var caseList = DefaultCases;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -55,6 +65,7 @@ internal static partial class RetrievalBenchmark
                 case "--repeats": repeats = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--no-python": python = false; break;
+                case "--cases": caseList = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--no-results-file": writeResults = false; break;
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
             }
@@ -70,9 +81,12 @@ internal static partial class RetrievalBenchmark
             WriteData(folder.FullName, n, dim);
             Console.WriteLine($"{n} x {dim} float32 embeddings ({n / ImagesPerClass} classes x {ImagesPerClass}) in {folder.FullName}");
 
-            var cases = new List<string> { "floor", "metrics" };
-            if (python) cases.Add("python");
-            cases.Add("retrieval");
+            var cases = new List<string> { "floor" };
+            foreach (var name in caseList)
+            {
+                if (name == "python" && !python) continue;
+                cases.Add(name);
+            }
             cases.Add("floor"); // once more at the end: the best of both is the floor, so load at either end does not flatter the ratios
             var results = cases.Distinct().ToDictionary(c => c, _ => new List<CaseResult>());
             for (var repeat = 0; repeat < repeats; repeat++)
@@ -201,6 +215,7 @@ internal static partial class RetrievalBenchmark
         var floorRuns = results["floor"];
         var gflops = floorRuns.Max(r => r.Extra["gflops_best"]);
         var floorSeconds = flops / (gflops * 1e9);
+        var bestFloor = floorRuns.MaxBy(r => r.Extra["gflops_best"])!;
         var sb = new StringBuilder();
         sb.AppendLine($"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {MachineDescription()}; load average before `{loadBefore}`, after `{loadAfter}`.");
         sb.AppendLine();
@@ -208,7 +223,7 @@ internal static partial class RetrievalBenchmark
         sb.AppendLine();
         sb.AppendLine(Inv($"Data: Q = G = {n} (every row is a query and a gallery item, its own row excluded), D = {dim}, {n / ImagesPerClass} classes x {ImagesPerClass} images (SOP-like); ") +
                       Inv($"embeddings = class centre ~ N(0, I) + N(0, {Noise}^2 I) noise, float32, seed {Seed}, written once to a temporary .npy + .csv that both sides read. ") +
-                      Inv($"k = {k}; metrics cmc@1, cmc@5, precision@5, map@5, pcf@0.5. {threads} threads on both sides (TorchSharp `set_num_threads`, `torch.set_num_threads`, OMP/OPENBLAS_NUM_THREADS). ") +
+                      Inv($"k = {k}: metric_args cmc_top_k [1, 5, {k}], precision_top_k [5], map_top_k [5], pcf_variance [0.5] (so OML's n_items = max(top_k) = {k} items are retrieved per query), and fmr_vals [0.01, 0.1] in the fnmr case. {threads} threads on both sides (TorchSharp `set_num_threads`, `torch.set_num_threads`, OMP/OPENBLAS_NUM_THREADS). ") +
                       $"Every case runs in its own process, in the order {string.Join(", ", cases)} within each of {repeats} repeat(s); " +
                       (repeats > 1 ? "the table gives medians. " : "one run each, so single measurements. ") +
                       "Wall time counts from embeddings in memory to the metric values (kNN, ground truth, metrics). " +
@@ -219,23 +234,22 @@ internal static partial class RetrievalBenchmark
                       Inv($"over {floorRuns.Count} measurements (first and last case of every repeat; best rounds {string.Join(" and ", floorRuns.Select(r => Inv($"{r.Extra["gflops_best"]:F1}")))} GFLOP/s): ") +
                       Inv($"{gflops:F1} GFLOP/s, so the floor is {floorSeconds:F2} s."));
         sb.AppendLine();
-        sb.AppendLine("| case | wall s | ratio to floor | peak MB beyond embeddings | RSS after embeddings MB | peak RSS MB | GFLOP/s equivalent | other load (cores) |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|");
-        sb.AppendLine(Inv($"| matrix-product floor (TorchSharp addmm_, {gflops:F0} GFLOP/s) | {floorSeconds:F2} | 1.00 | - | - | - | {gflops:F0} | {floorRuns.MaxBy(r => r.Extra["gflops_best"])!.Extra["other_cores"]:F2} |"));
+        sb.AppendLine("| case | wall s | ratio to floor | peak MB beyond embeddings | RSS after embeddings MB | peak RSS MB | GFLOP/s equivalent | CPU s (own) | other load (cores) |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        sb.AppendLine(Inv($"| matrix-product floor (TorchSharp addmm_, {gflops:F0} GFLOP/s) | {floorSeconds:F2} | 1.00 | - | - | - | {gflops:F0} | {floorSeconds * bestFloor.Extra["cpu_s"] / bestFloor.Seconds:F1} | {bestFloor.Extra["other_cores"]:F2} |"));
         void Row(string name, List<CaseResult> runs)
         {
             var seconds = Median(runs.Select(r => r.Seconds));
             var spread = runs.Count > 1 ? Inv($" ({runs.Min(r => r.Seconds):F1}-{runs.Max(r => r.Seconds):F1})") : "";
-            sb.AppendLine(Inv($"| {name} | {seconds:F2}{spread} | {seconds / floorSeconds:F2} | {runs.Max(r => r.BeyondEmbeddingsMb):F0} | {Median(runs.Select(r => r.RssAfterEmbeddingsMb)):F0} | {runs.Max(r => r.PeakRssMb):F0} | {flops / seconds / 1e9:F0} | {Median(runs.Select(r => r.Extra["other_cores"])):F2} |"));
+            sb.AppendLine(Inv($"| {name} | {seconds:F2}{spread} | {seconds / floorSeconds:F2} | {runs.Max(r => r.BeyondEmbeddingsMb):F0} | {Median(runs.Select(r => r.RssAfterEmbeddingsMb)):F0} | {runs.Max(r => r.PeakRssMb):F0} | {flops / seconds / 1e9:F0} | {Median(runs.Select(r => r.Extra["cpu_s"])):F1} | {Median(runs.Select(r => r.Extra["other_cores"])):F2} |"));
         }
-        Row("C# `EmbeddingRetrieval.Run` (kNN + ground truth)", results["retrieval"]);
-        Row("C# retrieval + metrics", results["metrics"]);
-        if (results.TryGetValue("python", out var py))
+        foreach (var (name, runs) in results)
         {
-            Row("Python OML-style reference (cdist 5000-query chunks + topk + per-query loops)", py);
+            if (name != "floor") Row(CaseTitles.GetValueOrDefault(name, name), runs);
         }
+        results.TryGetValue("python", out var py);
         sb.AppendLine();
-        if (py is not null)
+        if (py is not null && results.ContainsKey("metrics"))
         {
             var ours = Median(results["metrics"].Select(r => r.Seconds));
             var theirs = Median(py.Select(r => r.Seconds));
@@ -249,15 +263,18 @@ internal static partial class RetrievalBenchmark
                           (string.IsNullOrEmpty(info.GetValueOrDefault("OPENBLAS_CORETYPE")) ? "not set" : $"= {info["OPENBLAS_CORETYPE"]}") + ".");
             sb.AppendLine();
         }
-        var metricNames = results["metrics"][0].Metrics.Keys.Union(py is null ? [] : py[0].Metrics.Keys).ToArray();
-        sb.AppendLine("Metric values (first repeat), as a check that both sides computed the same thing:");
-        sb.AppendLine();
-        sb.AppendLine(py is null ? "| metric | C# |" : "| metric | C# | Python |");
-        sb.AppendLine(py is null ? "|---|---|" : "|---|---|---|");
-        foreach (var name in metricNames)
+        var withMetrics = results.Where(p => p.Value[0].Metrics.Count > 0).ToArray();
+        if (withMetrics.Length > 0)
         {
-            string Value(List<CaseResult> runs) => runs[0].Metrics.TryGetValue(name, out var v) ? Inv($"{v:F6}") : "-";
-            sb.AppendLine($"| {name} | {Value(results["metrics"])} |" + (py is null ? "" : $" {Value(py)} |"));
+            var metricNames = withMetrics.SelectMany(p => p.Value[0].Metrics.Keys).Distinct().ToArray();
+            sb.AppendLine("Metric values (first repeat), as a check that every case computed the same thing:");
+            sb.AppendLine();
+            sb.AppendLine("| metric | " + string.Join(" | ", withMetrics.Select(p => p.Key)) + " |");
+            sb.AppendLine("|---|" + string.Concat(withMetrics.Select(_ => "---|")));
+            foreach (var name in metricNames)
+            {
+                sb.AppendLine($"| {name} | " + string.Join(" | ", withMetrics.Select(p => p.Value[0].Metrics.TryGetValue(name, out var v) ? Inv($"{v:F6}") : "-")) + " |");
+            }
         }
         return sb.ToString();
     }

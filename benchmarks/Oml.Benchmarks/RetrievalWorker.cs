@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Oml.Metrics;
 using Oml.Retrieval;
 using static TorchSharp.torch;
 
@@ -60,11 +61,20 @@ internal static class RetrievalWorker
                 EmbeddingRetrieval.Run(embeddings, setup, k);
                 break;
             case "metrics":
+            case "fmr":
             {
-                var results = EmbeddingRetrieval.Run(embeddings, setup, k);
-                extra["retrieval_s"] = watch.Elapsed.TotalSeconds;
-                foreach (var (name, value) in RetrievalMetrics(results, cmcTopK: [1, 5], precisionTopK: [5], mapTopK: [5])) metrics[name] = value;
-                metrics["OVERALL/pcf/0.5"] = Pcf(embeddings, 0.5);
+                var metricArgs = new MetricArgs
+                {
+                    CmcTopK = k > 5 ? [1, 5, k] : [1, 5],
+                    PrecisionTopK = [5],
+                    MapTopK = [5],
+                    PcfVariance = [0.5],
+                    FmrValues = caseName == "fmr" ? [0.01, 0.1] : [],
+                };
+                var computed = EmbeddingMetrics.Compute(embeddings, setup, metricArgs);
+                foreach (var (name, value) in computed.Metrics) metrics[name] = value;
+                extra["queries_without_ground_truth"] = computed.QueriesWithoutGroundTruth;
+                extra["retrieved_per_query"] = computed.Retrieval.Retrieved.Max(r => r.Length);
                 break;
             }
             default:
@@ -72,7 +82,9 @@ internal static class RetrievalWorker
                 return 2;
         }
         watch.Stop();
-        extra["other_cores"] = CpuSnapshot.Take().OtherCoresSince(cpuStart);
+        var cpuEnd = CpuSnapshot.Take();
+        extra["other_cores"] = cpuEnd.OtherCoresSince(cpuStart);
+        extra["cpu_s"] = cpuEnd.OwnSeconds - cpuStart.OwnSeconds;
         var peak = ProcessMemory.PeakRssMb();
 
         var result = new Dictionary<string, object>
@@ -127,72 +139,6 @@ internal static class RetrievalWorker
         extra["gflops_best"] = rates[^1];
         extra["gflops_median"] = rates[rates.Count / 2];
         extra["gflops_worst"] = rates[0];
-    }
-
-    /// <summary>cmc@k, precision@k, map@k from the definitions (reference/oml-behaviour.md §6.3), averaged over queries.</summary>
-    internal static Dictionary<string, double> RetrievalMetrics(RetrievalResults results, int[] cmcTopK, int[] precisionTopK, int[] mapTopK)
-    {
-        var sums = new Dictionary<string, double>();
-        foreach (var k in cmcTopK) sums[$"OVERALL/cmc/{k}"] = 0;
-        foreach (var k in precisionTopK) sums[$"OVERALL/precision/{k}"] = 0;
-        foreach (var k in mapTopK) sums[$"OVERALL/map/{k}"] = 0;
-        for (var q = 0; q < results.QueryCount; q++)
-        {
-            var hits = results.Hits(q);
-            var groundTruth = results.GroundTruth[q].Length;
-            var retrieved = hits.Length;
-            foreach (var k in cmcTopK)
-            {
-                sums[$"OVERALL/cmc/{k}"] += retrieved == 0 ? (groundTruth == 0 ? 1 : 0) : (Array.IndexOf(hits, true, 0, Math.Min(k, retrieved)) >= 0 ? 1 : 0);
-            }
-            foreach (var k in precisionTopK)
-            {
-                double value;
-                if (retrieved == 0) value = groundTruth == 0 ? 1 : 0;
-                else
-                {
-                    var top = Math.Min(k, retrieved);
-                    value = (double)hits.Take(top).Count(h => h) / Math.Min(groundTruth, top);
-                }
-                sums[$"OVERALL/precision/{k}"] += value;
-            }
-            foreach (var k in mapTopK)
-            {
-                double value;
-                if (retrieved == 0) value = groundTruth == 0 ? 1 : 0;
-                else
-                {
-                    var top = Math.Min(k, retrieved);
-                    double found = 0, sum = 0;
-                    for (var i = 0; i < top; i++)
-                    {
-                        if (!hits[i]) continue;
-                        found++;
-                        sum += found / (i + 1);
-                    }
-                    value = found == 0 ? 0 : sum / found;
-                }
-                sums[$"OVERALL/map/{k}"] += value;
-            }
-        }
-        return sums.ToDictionary(p => p.Key, p => p.Value / results.QueryCount);
-    }
-
-    /// <summary>PCF (reference/oml-behaviour.md §6.5): (number of cumulative explained-variance ratios &lt;= r, plus 1) / d.</summary>
-    internal static double Pcf(Tensor embeddings, double fraction)
-    {
-        using var scope = NewDisposeScope();
-        var centred = embeddings - embeddings.mean([0]);
-        var variance = linalg.svdvals(centred).to(ScalarType.Float64).square().data<double>().ToArray();
-        var total = variance.Sum();
-        double cumulative = 0;
-        var count = 0;
-        foreach (var v in variance)
-        {
-            cumulative += v / total;
-            if (cumulative <= fraction) count++;
-        }
-        return (count + 1.0) / embeddings.shape[1];
     }
 
     internal static (long[] Labels, bool[] IsQuery, bool[] IsGallery) ReadLabels(string path)
