@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using Oml.Retrieval;
 using static TorchSharp.torch;
 
 namespace Oml.Benchmarks;
@@ -23,10 +24,13 @@ internal static partial class RetrievalBenchmark
     private const ulong Seed = 20261129;
     private static readonly string[] ReferencePackages = ["python3-torch", "python3-numpy", "libopenblas0-pthread"];
     private const string Python = "/usr/bin/python3";
+    private const double QuietCores = 0.25;
+    private const double MaxQuietWaitSeconds = 60;
     private static readonly string[] DefaultCases = ["metrics", "python", "fmr"];
     private static readonly Dictionary<string, string> CaseTitles = new()
     {
         ["knn"] = "C# `ExactKnn.Search` alone",
+        ["pcf"] = "C# `PcfFunctions.Pcf` alone (pcf@0.5 of all rows)",
         ["retrieval"] = "C# `EmbeddingRetrieval.Run` (kNN + ground truth)",
         ["metrics"] = "**C# `EmbeddingMetrics.Compute`** (retrieval + all metrics)",
         ["fmr"] = "C# `EmbeddingMetrics.Compute` + fnmr@fmr 0.01, 0.1 (streaming)",
@@ -70,7 +74,11 @@ internal static partial class RetrievalBenchmark
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
             }
         }
-        if (n % ImagesPerClass != 0) { Console.Error.WriteLine($"--n must be a multiple of {ImagesPerClass}"); return 2; }
+        if (n % ImagesPerClass != 0 || n < KnnOptions.Default.GalleryChunk)
+        {
+            Console.Error.WriteLine($"--n must be a multiple of {ImagesPerClass} and at least {KnnOptions.Default.GalleryChunk} (one gallery chunk, for the floor)");
+            return 2;
+        }
 
         var root = FindRepositoryRoot();
         var reference = python ? EnsureReference() : null;
@@ -93,7 +101,8 @@ internal static partial class RetrievalBenchmark
             {
                 foreach (var name in cases)
                 {
-                    Console.Error.WriteLine($"[{repeat + 1}/{repeats}] {name} ...");
+                    var waited = WaitForQuiet();
+                    Console.Error.WriteLine(Inv($"[{repeat + 1}/{repeats}] {name} (waited {waited:F0} s for a quiet machine) ..."));
                     var result = name == "python"
                         ? RunChild(Python, [Path.Combine(root, "benchmarks", "python", "oml_reference_validation.py"), "--data", folder.FullName, "--k", Str(k), "--threads", Str(threads)], threads)
                         : RunChild(SelfPath(), [.. SelfArgs(), "retrieval-worker", "--case", name, "--data", folder.FullName, "--k", Str(k), "--threads", Str(threads)], threads);
@@ -131,6 +140,22 @@ internal static partial class RetrievalBenchmark
         var csv = new StringBuilder("label,is_query,is_gallery\n");
         for (var i = 0; i < n; i++) csv.Append(i / ImagesPerClass).Append(",True,True\n");
         File.WriteAllText(Path.Combine(folder, "labels.csv"), csv.ToString());
+    }
+
+    /// <summary>
+    /// Before each case: waits (at most <see cref="MaxQuietWaitSeconds"/>) until other processes used less than
+    /// <see cref="QuietCores"/> cores over 2 s, so builds or tests of other work are less likely to overlap the case.
+    /// </summary>
+    private static double WaitForQuiet()
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed.TotalSeconds < MaxQuietWaitSeconds)
+        {
+            var start = CpuSnapshot.Take();
+            Thread.Sleep(2000);
+            if (CpuSnapshot.Take().OtherCoresSince(start) < QuietCores) break;
+        }
+        return watch.Elapsed.TotalSeconds - 2;
     }
 
     private static CaseResult RunChild(string file, IEnumerable<string> arguments, int threads)
@@ -224,6 +249,7 @@ internal static partial class RetrievalBenchmark
         sb.AppendLine(Inv($"Data: Q = G = {n} (every row is a query and a gallery item, its own row excluded), D = {dim}, {n / ImagesPerClass} classes x {ImagesPerClass} images (SOP-like); ") +
                       Inv($"embeddings = class centre ~ N(0, I) + N(0, {Noise}^2 I) noise, float32, seed {Seed}, written once to a temporary .npy + .csv that both sides read. ") +
                       Inv($"k = {k}: metric_args cmc_top_k [1, 5, {k}], precision_top_k [5], map_top_k [5], pcf_variance [0.5] (so OML's n_items = max(top_k) = {k} items are retrieved per query), and fmr_vals [0.01, 0.1] in the fnmr case. {threads} threads on both sides (TorchSharp `set_num_threads`, `torch.set_num_threads`, OMP/OPENBLAS_NUM_THREADS). ") +
+                      Inv($"Before each case the driver waits (at most {MaxQuietWaitSeconds:F0} s) until other processes use less than {QuietCores} cores over 2 s. ") +
                       $"Every case runs in its own process, in the order {string.Join(", ", cases)} within each of {repeats} repeat(s); " +
                       (repeats > 1 ? "the table gives medians. " : "one run each, so single measurements. ") +
                       "Wall time counts from embeddings in memory to the metric values (kNN, ground truth, metrics). " +

@@ -57,6 +57,9 @@ internal static class RetrievalWorker
             case "knn":
                 ExactKnn.Search(embeddings, embeddings, k, DistanceKind.Euclidean, setup.Exclusions);
                 break;
+            case "pcf":
+                metrics["OVERALL/pcf/0.5"] = Oml.Metrics.Functional.PcfFunctions.Pcf(embeddings, [0.5])[0];
+                break;
             case "retrieval":
                 EmbeddingRetrieval.Run(embeddings, setup, k);
                 break;
