@@ -247,7 +247,7 @@ internal static partial class RetrievalBenchmark
         var floorsPerRepeat = floorRuns.Count / repeats;
         double RepeatFloorSeconds(int repeat) =>
             flops / (floorRuns.Skip(repeat * floorsPerRepeat).Take(floorsPerRepeat).Max(r => r.Extra["gflops_best"]) * 1e9);
-        double Ratio(List<CaseResult> runs) => Median(runs.Select(r => r.Seconds)) / floorSeconds;
+        double Ratio(List<CaseResult> runs) => Median(Quiet(runs).Select(r => r.Seconds)) / floorSeconds;
         string PerRepeatRatios(List<CaseResult> runs) => string.Join(", ", runs.Select((r, i) => Inv($"{r.Seconds / RepeatFloorSeconds(i):F2}")));
         var sb = new StringBuilder();
         sb.AppendLine($"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {MachineDescription()}; load average before `{loadBefore}`, after `{loadAfter}`.");
@@ -259,7 +259,7 @@ internal static partial class RetrievalBenchmark
                       Inv($"k = {k}: metric_args cmc_top_k [1, 5, {k}], precision_top_k [5], map_top_k [5], pcf_variance [0.5] (so OML's n_items = max(top_k) = {k} items are retrieved per query), and fmr_vals [0.01, 0.1] in the fnmr case. {threads} threads on both sides (TorchSharp `set_num_threads`, `torch.set_num_threads`, OMP/OPENBLAS_NUM_THREADS). ") +
                       Inv($"Before each case the driver waits (at most {MaxQuietWaitSeconds:F0} s) until other processes use less than {QuietCores} cores over 2 s. ") +
                       $"Every case runs in its own process, in the order {string.Join(", ", cases)} within each of {repeats} repeat(s); " +
-                      (repeats > 1 ? "the table gives medians. " : "one run each, so single measurements. ") +
+                      (repeats > 1 ? Inv($"the table gives medians over the runs during which other processes took less than {QuietCores} cores (a run overlapped by other work is left out and listed in the last column; all runs count if none was quiet). ") : "one run each, so single measurements. ") +
                       "Wall time counts from embeddings in memory to the metric values (kNN, ground truth, metrics). " +
                       "Peak memory beyond the embeddings = peak RSS of the process (VmHWM; Python: getrusage maxrss) minus its RSS right after loading the embeddings (the embeddings themselves are " +
                       Inv($"{(double)n * dim * 4 / 1048576:F0} MB)."));
@@ -273,11 +273,13 @@ internal static partial class RetrievalBenchmark
         sb.AppendLine("| case | wall s | ratio to floor | peak MB beyond embeddings | RSS after embeddings MB | peak RSS MB | GFLOP/s equivalent | CPU s (own) | other load (cores) |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|");
         sb.AppendLine(Inv($"| matrix-product floor (TorchSharp addmm_, {gflops:F0} GFLOP/s) | {floorSeconds:F2} | 1.00 | - | - | - | {gflops:F0} | {floorSeconds * bestFloor.Extra["cpu_s"] / bestFloor.Seconds:F1} | {bestFloor.Extra["other_cores"]:F2} |"));
-        void Row(string name, List<CaseResult> runs)
+        void Row(string name, List<CaseResult> allRuns)
         {
+            var runs = Quiet(allRuns);
+            var dropped = allRuns.Count - runs.Count;
             var seconds = Median(runs.Select(r => r.Seconds));
             var spread = runs.Count > 1 ? Inv($" ({runs.Min(r => r.Seconds):F1}-{runs.Max(r => r.Seconds):F1})") : "";
-            sb.AppendLine(Inv($"| {name} | {seconds:F2}{spread} | {Ratio(runs):F2} | {runs.Max(r => r.BeyondEmbeddingsMb):F0} | {Median(runs.Select(r => r.RssAfterEmbeddingsMb)):F0} | {runs.Max(r => r.PeakRssMb):F0} | {flops / seconds / 1e9:F0} | {Median(runs.Select(r => r.Extra["cpu_s"])):F1} | {Median(runs.Select(r => r.Extra["other_cores"])):F2} |"));
+            sb.AppendLine(Inv($"| {name} | {seconds:F2}{spread} | {Ratio(runs):F2} | {allRuns.Max(r => r.BeyondEmbeddingsMb):F0} | {Median(allRuns.Select(r => r.RssAfterEmbeddingsMb)):F0} | {allRuns.Max(r => r.PeakRssMb):F0} | {flops / seconds / 1e9:F0} | {Median(runs.Select(r => r.Extra["cpu_s"])):F1} | {Median(runs.Select(r => r.Extra["other_cores"])):F2}{(dropped > 0 ? $" ({dropped} of {allRuns.Count} runs left out: {string.Join(", ", allRuns.Except(runs).Select(r => Inv($"{r.Seconds:F1} s at {r.Extra["other_cores"]:F2}")))})" : "")} |"));
         }
         foreach (var (name, runs) in results)
         {
@@ -303,8 +305,8 @@ internal static partial class RetrievalBenchmark
         }
         if (py is not null && results.ContainsKey("metrics"))
         {
-            var ours = Median(results["metrics"].Select(r => r.Seconds));
-            var theirs = Median(py.Select(r => r.Seconds));
+            var ours = Median(Quiet(results["metrics"]).Select(r => r.Seconds));
+            var theirs = Median(Quiet(py).Select(r => r.Seconds));
             sb.AppendLine(Inv($"**C# / Python = {ours / theirs:F2}** (C# {ours:F1} s, Python {theirs:F1} s: the Python reference takes {theirs / ours:F1}x as long). ") +
                           Inv($"Python breakdown: kNN {Median(py.Select(r => r.Extra["knn_s"])):F1} s, checks + metrics + PCF {Median(py.Select(r => r.Extra["metrics_s"])):F1} s; ") +
                           Inv($"its own addmm_ rate at the same shape: {Median(py.Select(r => r.Extra["gflops_best"])):F0} GFLOP/s. "));
@@ -329,6 +331,13 @@ internal static partial class RetrievalBenchmark
             }
         }
         return sb.ToString();
+    }
+
+    /// <summary>The runs during which other processes took less than <see cref="QuietCores"/> cores (all runs if none did).</summary>
+    private static List<CaseResult> Quiet(List<CaseResult> runs)
+    {
+        var quiet = runs.Where(r => r.Extra["other_cores"] < QuietCores).ToList();
+        return quiet.Count > 0 ? quiet : runs;
     }
 
     private static double Median(IEnumerable<double> values)
