@@ -77,7 +77,7 @@ public sealed class KReciprocalReranker : IRetrievalPostprocessor
         using var scope = NewDisposeScope();
         var items = embeddings.index_select(0, tensor(itemRows.Select(r => (long)r).ToArray(), device: embeddings.device));
         var neighbours = NeighbourLists(items);
-        var vectors = new ItemVectors(items.to(ScalarType.Float32).cpu().data<float>().ToArray(), (int)items.shape[1], RowMaxSquaredDistances(items));
+        var vectors = new ItemVectors(CopyRows(items), RowMaxSquaredDistances(items));
 
         var weights = new SparseVector?[itemRows.Length];
         SparseVector Weights(int item) => weights[item] ??= KernelVector(neighbours, vectors, item);
@@ -117,7 +117,8 @@ public sealed class KReciprocalReranker : IRetrievalPostprocessor
         throw new OmlException(
             $"k-reciprocal re-ranking would hold the k1+1 = {K1 + 1} nearest neighbours of each of the {itemCount:N0} queries and galleries " +
             $"({entries:N0} entries), more than postprocessor.args.max_neighbour_entries = {MaxNeighbourEntries:N0}. " +
-            $"It fits with k1 <= {MaxNeighbourEntries / itemCount - 1} or at most {MaxNeighbourEntries / (K1 + 1):N0} items, or raise the limit if memory allows " +
+            (MaxNeighbourEntries / itemCount - 1 >= 1 ? $"It fits with k1 <= {MaxNeighbourEntries / itemCount - 1} or " : "It fits with ") +
+            $"at most {MaxNeighbourEntries / (K1 + 1):N0} items, or raise the limit if memory allows " +
             "(each entry takes roughly 30 bytes, and up to k2 times more for the query-expanded vectors).");
     }
 
@@ -133,13 +134,29 @@ public sealed class KReciprocalReranker : IRetrievalPostprocessor
         return ids;
     }
 
+    /// <summary>The rows as float arrays on the CPU, copied in chunks (one array per row, so N * D may exceed 2^31).</summary>
+    private static float[][] CopyRows(Tensor items)
+    {
+        var n = items.shape[0];
+        var dimension = (int)items.shape[1];
+        var rows = new float[n][];
+        var chunk = Math.Max(1, ChunkElements / Math.Max(1, dimension));
+        for (long start = 0; start < n; start += chunk)
+        {
+            using var scope = NewDisposeScope();
+            var values = items.narrow(0, start, Math.Min(chunk, n - start)).to(ScalarType.Float32).cpu().data<float>().ToArray();
+            for (var i = 0; i * dimension < values.Length; i++) rows[start + i] = values.AsSpan(i * dimension, dimension).ToArray();
+        }
+        return rows;
+    }
+
     /// <summary>For each item: the largest squared distance to any item, in chunks of rows.</summary>
     private static double[] RowMaxSquaredDistances(Tensor items)
     {
         var n = items.shape[0];
         var chunk = Math.Max(1, ChunkElements / Math.Max(1, n));
         var maxima = new double[n];
-        using var x = items.to(ScalarType.Float32);
+        var x = items.to(ScalarType.Float32); // disposed by the caller's scope (to() may return items itself)
         for (long start = 0; start < n; start += chunk)
         {
             using var scope = NewDisposeScope();
@@ -159,15 +176,15 @@ public sealed class KReciprocalReranker : IRetrievalPostprocessor
     }
 
     /// <summary>Item embeddings on the CPU and their per-row normalisers.</summary>
-    private sealed class ItemVectors(float[] values, int dimension, double[] rowMaxima)
+    private sealed class ItemVectors(float[][] rows, double[] rowMaxima)
     {
         /// <summary>Squared distance of items a and b divided by a's largest squared distance (undivided when a is at distance 0 from every item).</summary>
         public double NormalisedSquaredDistance(int a, int b)
         {
-            var x = values.AsSpan(a * dimension, dimension);
-            var y = values.AsSpan(b * dimension, dimension);
+            var x = rows[a];
+            var y = rows[b];
             var sum = 0.0;
-            for (var i = 0; i < dimension; i++)
+            for (var i = 0; i < x.Length; i++)
             {
                 var d = (double)x[i] - y[i];
                 sum += d * d;
