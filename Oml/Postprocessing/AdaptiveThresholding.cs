@@ -1,3 +1,4 @@
+using static System.FormattableString;
 using Oml.Retrieval;
 
 namespace Oml.Postprocessing;
@@ -15,7 +16,7 @@ public sealed class AdaptiveThresholding : IRetrievalPostprocessor
     {
         if (!(nStd > 0) || double.IsInfinity(nStd))
         {
-            throw new OmlException($"postprocessor.args.n_std must be a positive number (a multiple of the mean gap between distances), got {nStd}");
+            throw new OmlException(Invariant($"postprocessor.args.n_std must be a positive number (a multiple of the mean gap between distances), got {nStd}"));
         }
         NStd = nStd;
     }

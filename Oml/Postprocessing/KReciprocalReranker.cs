@@ -1,3 +1,4 @@
+using static System.FormattableString;
 using Oml.Retrieval;
 using static Oml.Postprocessing.KReciprocalFunctions;
 using static TorchSharp.torch;
@@ -37,11 +38,11 @@ public sealed class KReciprocalReranker : IRetrievalPostprocessor
         double lambda = 0.3,
         long maxNeighbourEntries = DefaultMaxNeighbourEntries)
     {
-        if (topN <= 1) throw new OmlException($"postprocessor.args.top_n must be an integer greater than 1 (how many retrieved items to re-rank), got {topN}");
-        if (k1 < 1) throw new OmlException($"postprocessor.args.k1 must be a positive integer (paper default 20), got {k1}");
-        if (k2 < 1 || k2 > k1 + 1) throw new OmlException($"postprocessor.args.k2 must be an integer in 1..k1+1 = 1..{k1 + 1} (paper default 6), got {k2}");
-        if (!(lambda >= 0 && lambda <= 1)) throw new OmlException($"postprocessor.args.lambda must be in [0, 1] (paper default 0.3), got {lambda}");
-        if (maxNeighbourEntries < 1) throw new OmlException($"postprocessor.args.max_neighbour_entries must be a positive integer, got {maxNeighbourEntries}");
+        if (topN <= 1) throw new OmlException(Invariant($"postprocessor.args.top_n must be an integer greater than 1 (how many retrieved items to re-rank), got {topN}"));
+        if (k1 < 1) throw new OmlException(Invariant($"postprocessor.args.k1 must be a positive integer (paper default 20), got {k1}"));
+        if (k2 < 1 || k2 > k1 + 1) throw new OmlException(Invariant($"postprocessor.args.k2 must be an integer in 1..k1+1 = 1..{k1 + 1} (paper default 6), got {k2}"));
+        if (!(lambda >= 0 && lambda <= 1)) throw new OmlException(Invariant($"postprocessor.args.lambda must be in [0, 1] (paper default 0.3), got {lambda}"));
+        if (maxNeighbourEntries < 1) throw new OmlException(Invariant($"postprocessor.args.max_neighbour_entries must be a positive integer, got {maxNeighbourEntries}"));
         NeighbourSource = neighbourSource ?? throw new ArgumentNullException(nameof(neighbourSource));
         this.topN = topN;
         K1 = k1;
@@ -114,12 +115,10 @@ public sealed class KReciprocalReranker : IRetrievalPostprocessor
     {
         var entries = (long)itemCount * (K1 + 1);
         if (entries <= MaxNeighbourEntries) return;
-        throw new OmlException(
-            $"k-reciprocal re-ranking would hold the k1+1 = {K1 + 1} nearest neighbours of each of the {itemCount:N0} queries and galleries " +
-            $"({entries:N0} entries), more than postprocessor.args.max_neighbour_entries = {MaxNeighbourEntries:N0}. " +
-            (MaxNeighbourEntries / itemCount - 1 >= 1 ? $"It fits with k1 <= {MaxNeighbourEntries / itemCount - 1} or " : "It fits with ") +
-            $"at most {MaxNeighbourEntries / (K1 + 1):N0} items, or raise the limit if memory allows " +
-            "(each entry takes roughly 30 bytes, and up to k2 times more for the query-expanded vectors).");
+        var smallerK1 = MaxNeighbourEntries / itemCount - 1;
+        var fits = smallerK1 >= 1 ? Invariant($"k1 <= {smallerK1} or at most") : "at most";
+        throw new OmlException(Invariant(
+            $"k-reciprocal re-ranking would hold the k1+1 = {K1 + 1} nearest neighbours of each of the {itemCount:N0} queries and galleries ({entries:N0} entries), more than postprocessor.args.max_neighbour_entries = {MaxNeighbourEntries:N0}. It fits with {fits} {MaxNeighbourEntries / (K1 + 1):N0} items, or raise the limit if memory allows (each entry takes roughly 30 bytes, and up to k2 times more for the query-expanded vectors)."));
     }
 
     private int[][] NeighbourLists(Tensor items)

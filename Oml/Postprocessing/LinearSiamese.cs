@@ -1,3 +1,4 @@
+using static System.FormattableString;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,8 +16,8 @@ public sealed class LinearSiamese : nn.Module<Tensor, Tensor, Tensor>, IPairwise
 
     public LinearSiamese(int featDim, bool identityInit, float outputBias = 0) : base(nameof(LinearSiamese))
     {
-        if (featDim < 1) throw new OmlException($"postprocessor.args.pairwise_model.args.feat_dim must be a positive integer (the embedding size), got {featDim}");
-        if (!float.IsFinite(outputBias)) throw new OmlException($"postprocessor.args.pairwise_model.args.output_bias must be a finite number, got {outputBias}");
+        if (featDim < 1) throw new OmlException(Invariant($"postprocessor.args.pairwise_model.args.feat_dim must be a positive integer (the embedding size), got {featDim}"));
+        if (!float.IsFinite(outputBias)) throw new OmlException(Invariant($"postprocessor.args.pairwise_model.args.output_bias must be a finite number, got {outputBias}"));
         projection = nn.Linear(featDim, featDim, hasBias: false);
         if (identityInit)
         {

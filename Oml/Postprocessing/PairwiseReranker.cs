@@ -1,3 +1,4 @@
+using static System.FormattableString;
 using Oml.Retrieval;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -17,8 +18,8 @@ public sealed class PairwiseReranker : IRetrievalPostprocessor
 
     public PairwiseReranker(int topN, IPairwiseModel pairwiseModel, int batchSize = 128)
     {
-        if (topN <= 1) throw new OmlException($"postprocessor.args.top_n must be an integer greater than 1 (how many retrieved items to re-rank), got {topN}");
-        if (batchSize < 1) throw new OmlException($"postprocessor.args.batch_size must be a positive integer, got {batchSize}");
+        if (topN <= 1) throw new OmlException(Invariant($"postprocessor.args.top_n must be an integer greater than 1 (how many retrieved items to re-rank), got {topN}"));
+        if (batchSize < 1) throw new OmlException(Invariant($"postprocessor.args.batch_size must be a positive integer, got {batchSize}"));
         this.topN = topN;
         PairwiseModel = pairwiseModel ?? throw new ArgumentNullException(nameof(pairwiseModel));
         BatchSize = batchSize;
@@ -57,7 +58,7 @@ public sealed class PairwiseReranker : IRetrievalPostprocessor
             offset += count;
             if (topScores.Any(float.IsNaN))
             {
-                throw new OmlException($"pairwise_reranker: the pairwise model returned NaN for query {q} (dataset row {results.QueryRows[q]})");
+                throw new OmlException(Invariant($"pairwise_reranker: the pairwise model returned NaN for query {q} (dataset row {results.QueryRows[q]})"));
             }
             var order = RerankingFunctions.StableAscendingOrder(topScores);
             var ids = results.Retrieved[q];

@@ -1,3 +1,4 @@
+using static System.FormattableString;
 using static TorchSharp.torch;
 
 namespace Oml.Postprocessing;
@@ -33,7 +34,7 @@ public sealed class PostprocessingInputs
         var maxRow = rows.DefaultIfEmpty(-1).Max();
         if (maxRow >= embeddings.shape[0])
         {
-            throw new OmlException($"{postprocessorName}: the results refer to dataset row {maxRow}, but there are only {embeddings.shape[0]} embeddings");
+            throw new OmlException(Invariant($"{postprocessorName}: the results refer to dataset row {maxRow}, but there are only {embeddings.shape[0]} embeddings"));
         }
         return embeddings;
     }

@@ -1,3 +1,4 @@
+using static System.FormattableString;
 using static TorchSharp.torch;
 
 namespace Oml.Postprocessing;
@@ -10,7 +11,7 @@ public sealed class TrivialDistanceSiamese : IPairwiseModel
 {
     public TrivialDistanceSiamese(float outputBias = 0)
     {
-        if (!float.IsFinite(outputBias)) throw new OmlException($"postprocessor.args.pairwise_model.args.output_bias must be a finite number, got {outputBias}");
+        if (!float.IsFinite(outputBias)) throw new OmlException(Invariant($"postprocessor.args.pairwise_model.args.output_bias must be a finite number, got {outputBias}"));
         OutputBias = outputBias;
     }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+using static System.FormattableString;
 using Oml.Retrieval;
 
 namespace Oml.Metrics.Functional;
@@ -73,8 +75,8 @@ public static class FnmrFunctions
     {
         if (fmrValues is null || fmrValues.Count == 0 || fmrValues.Any(f => !(f >= 0 && f <= 1)))
         {
-            var given = fmrValues is null ? "nothing" : "[" + string.Join(", ", fmrValues) + "]";
-            throw new OmlException($"{argName} must be a non-empty list of fractions in [0, 1] (e.g. [0.01, 0.1]), got {given}");
+            var given = fmrValues is null ? "nothing" : "[" + string.Join(", ", fmrValues.Select(v => v.ToString(CultureInfo.InvariantCulture))) + "]";
+            throw new OmlException(Invariant($"{argName} must be a non-empty list of fractions in [0, 1] (e.g. [0.01, 0.1]), got {given}"));
         }
     }
 }
