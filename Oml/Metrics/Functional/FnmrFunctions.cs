@@ -13,21 +13,23 @@ namespace Oml.Metrics.Functional;
 public static class FnmrFunctions
 {
     /// <summary>
-    /// The q-quantile of ascending <paramref name="sortedValues"/> with numpy's default ("linear") method:
-    /// position q * (n - 1), interpolated between its two neighbours with numpy's <c>_lerp</c> (which computes from
-    /// the upper end when the fraction is at least 0.5, so the result never leaves [lower, upper]).
-    /// The arithmetic is in double, also for float inputs (numpy would round to float32 on float32 arrays; the
-    /// values differ by at most a float32 rounding).
+    /// The q-quantile of ascending <paramref name="sortedValues"/> with numpy's default ("linear") method, step by step
+    /// as numpy computes it: the virtual index n*q + (1 - q) - 1 (= q * (n - 1) up to rounding), then numpy's
+    /// <c>_lerp</c> between its two neighbours (from the upper end when the fraction is at least 0.5, so the result never
+    /// leaves [lower, upper]). The arithmetic is in double, also for float inputs; numpy may round a float32 input's
+    /// result to float32, a difference of at most one float32 rounding.
     /// </summary>
     public static double Quantile(ReadOnlySpan<float> sortedValues, double q)
     {
         if (sortedValues.IsEmpty) throw new ArgumentException("the quantile of no values is undefined", nameof(sortedValues));
         if (!(q >= 0 && q <= 1)) throw new ArgumentOutOfRangeException(nameof(q), q, "a quantile must be in [0, 1]");
-        var position = q * (sortedValues.Length - 1);
-        var lower = (int)Math.Floor(position);
-        var upper = Math.Min(lower + 1, sortedValues.Length - 1);
-        var fraction = position - lower;
-        double a = sortedValues[lower], b = sortedValues[upper];
+        var n = sortedValues.Length;
+        var virtualIndex = n * q + (1 - q) - 1; // numpy's _compute_virtual_index with alpha = beta = 1, same rounding
+        if (virtualIndex >= n - 1) return sortedValues[n - 1];
+        if (virtualIndex <= 0) return sortedValues[0];
+        var lower = (int)Math.Floor(virtualIndex);
+        var fraction = virtualIndex - lower;
+        double a = sortedValues[lower], b = sortedValues[lower + 1];
         var difference = b - a;
         return fraction >= 0.5 ? b - difference * (1 - fraction) : a + difference * fraction;
     }
