@@ -139,13 +139,12 @@ public sealed class StreamingFnmrAtFmr : IDistanceObserver
     private double? TryQuantile(double fmr, long below, List<float> inside)
     {
         if (_negativeCount == 0) return double.NaN;
-        var h = (_negativeCount - 1) * fmr;
-        var lowerRank = (long)Math.Floor(h);
-        var upperRank = Math.Min(lowerRank + 1, _negativeCount - 1);
+        var (lowerRank, fraction) = FnmrFunctions.QuantilePosition(_negativeCount, fmr);
+        var upperRank = fraction == 0 ? lowerRank : lowerRank + 1;
         var lo = lowerRank - below;
         var hi = upperRank - below;
         if (lo < 0 || hi >= inside.Count) return null;
-        return FnmrFunctions.Interpolate(inside[(int)lo], inside[(int)hi], h - lowerRank);
+        return fraction == 0 ? inside[(int)lo] : FnmrFunctions.Interpolate(inside[(int)lo], inside[(int)hi], fraction);
     }
 
     /// <summary>Sample order statistics that hold quantile <paramref name="index"/> with z standard deviations to spare.</summary>
