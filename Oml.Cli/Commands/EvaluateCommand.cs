@@ -17,7 +17,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--embeddings <NPY>")]
-        [Description("NumPy .npy file, float32 or float64, shape [N, D]: one row per validation row of the dataframe, in file order.")]
+        [Description("NumPy .npy file, float32 or float64, shape [[N, D]]: one row per validation row of the dataframe, in file order.")]
         public string Embeddings { get; init; } = "";
 
         [CommandOption("--dataset <CSV>")]
@@ -38,7 +38,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         public string Out { get; init; } = "metrics.json";
 
         [CommandArgument(0, "[overrides]")]
-        [Description("key=value settings: metric_args.cmc_top_k=[1,5] metric_args.distance=cosine metric_args.fmr_vals=[0.01] postprocessor=k_reciprocal postprocessor.args.k1=10 ...")]
+        [Description("key=value settings: metric_args.cmc_top_k=[[1,5]] metric_args.distance=cosine metric_args.fmr_vals=[[0.01]] postprocessor=k_reciprocal postprocessor.args.k1=10 ...")]
         public string[] Overrides { get; init; } = [];
 
         public override ValidationResult Validate()
