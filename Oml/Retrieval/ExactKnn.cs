@@ -42,6 +42,7 @@ public static class ExactKnn
             var buffer = empty([(long)queryChunk * galleryChunk], ScalarType.Float32);
             var bufferAddress = Address(buffer);
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads ?? Environment.ProcessorCount };
+            using var rowBuffers = new ThreadLocal<float[]>(() => new float[galleryChunk]);
 
             for (var qs = 0; qs < queryCount; qs += queryChunk)
             {
@@ -57,11 +58,7 @@ public static class ExactKnn
                         block.addmm_(queryBlock, galleryBlockT, beta: 0, alpha: 1);
                     }
                     var chunk = new ChunkScan(bufferAddress, qs, gs, cols, distance, queryNorms, galleryNorms, heaps, exclusions, observer);
-                    Parallel.For(0, rows, parallel, () => new float[galleryChunk], (row, _, distances) =>
-                    {
-                        chunk.ScanRow(row, distances);
-                        return distances;
-                    }, _ => { });
+                    Parallel.For(0, rows, parallel, row => chunk.ScanRow(row, rowBuffers.Value!));
                 }
             }
         }
