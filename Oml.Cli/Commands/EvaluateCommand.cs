@@ -4,6 +4,7 @@ using Oml.Config;
 using Oml.Data;
 using Oml.IO;
 using Oml.Metrics;
+using Oml.Postprocessing;
 using Oml.Registries;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -16,7 +17,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--embeddings <NPY>")]
-        [Description("NumPy .npy file, float32 or float64, shape [N, D]: one row per validation row of the dataframe, in file order.")]
+        [Description("NumPy .npy file, float32 or float64, shape [[N, D]]: one row per validation row of the dataframe, in file order.")]
         public string Embeddings { get; init; } = "";
 
         [CommandOption("--dataset <CSV>")]
@@ -37,7 +38,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         public string Out { get; init; } = "metrics.json";
 
         [CommandArgument(0, "[overrides]")]
-        [Description("key=value settings: metric_args.cmc_top_k=[1,5] metric_args.distance=cosine metric_args.fmr_vals=[0.01] ...")]
+        [Description("key=value settings: metric_args.cmc_top_k=[[1,5]] metric_args.distance=cosine metric_args.fmr_vals=[[0.01]] postprocessor=k_reciprocal postprocessor.args.k1=10 ...")]
         public string[] Overrides { get; init; } = [];
 
         public override ValidationResult Validate()
@@ -48,7 +49,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         }
     }
 
-    private static readonly string[] TopLevelKeys = ["metric_args"];
+    private static readonly string[] TopLevelKeys = ["metric_args", "postprocessor"];
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
@@ -60,9 +61,15 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
             {
                 throw new OmlException($"override {change.Key}: unknown key '{change.Path[0]}'{NameSuggestions.DidYouMean(change.Path[0], TopLevelKeys)}; valid: {string.Join(", ", TopLevelKeys)}");
             }
+            if (change.Key == "postprocessor" && change.Value is string name)
+            {
+                // a bare name picks the block, as Hydra's group selection does; its args may follow as postprocessor.args.x=...
+                change = change with { Value = new Dictionary<string, object?> { ["name"] = name, ["args"] = new Dictionary<string, object?>() } };
+            }
             change.ApplyTo(config);
         }
         var metricArgs = MetricArgs.FromConfig(new BlockArgs(config["metric_args"] as IReadOnlyDictionary<string, object?>, "metric_args"));
+        var postprocessor = PostprocessorBlock.Create(config.GetValueOrDefault("postprocessor"));
 
         var frame = DatasetFrame.Load(settings.Dataset, new DatasetLoadOptions { DatasetRoot = settings.Root, CheckFilesExist = settings.CheckFiles });
         var array = NpyFile.ReadMatrix(settings.Embeddings);
@@ -76,7 +83,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         console.Status().Start($"retrieval and metrics for {frame.Validation.Count} rows x {array.Columns} dims", _ =>
         {
             using var embeddings = tensor(array.Data, [array.Rows, array.Columns]);
-            result = EmbeddingMetrics.Compute(embeddings, ValidationSet.Setup(frame), metricArgs, ValidationSet.Categories(frame));
+            result = EmbeddingMetrics.Compute(embeddings, ValidationSet.Setup(frame), metricArgs, ValidationSet.Categories(frame), postprocessor: postprocessor);
         });
         MetricsJson.Write(settings.Out, result!);
 

@@ -60,6 +60,26 @@ public sealed class CliEvaluateTests : IDisposable
         Assert.Equal(1.0, json.RootElement.GetProperty("OVERALL/cmc/1").GetDouble());
     }
 
+    [Fact]
+    public void PostprocessorsAreOverridesWithArgs()
+    {
+        var plain = CliRunner.Run(_dir.Path, "evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "--out", "plain.json", "metric_args.cmc_top_k=[2]");
+        var cut = CliRunner.Run(_dir.Path, "evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "--out", "cut.json", "metric_args.cmc_top_k=[2]",
+            "postprocessor=constant_thresholding", "postprocessor.args.th=0.12");
+        var kr = CliRunner.Run(_dir.Path, "evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "--out", "kr.json",
+            "postprocessor=k_reciprocal", "postprocessor.args.k1=2", "postprocessor.args.k2=1", "postprocessor.args.top_n=3");
+        Assert.True(plain.ExitCode == 0 && cut.ExitCode == 0 && kr.ExitCode == 0, plain.All + cut.All + kr.All);
+        using var before = JsonDocument.Parse(File.ReadAllText(_dir.File("plain.json")));
+        using var after = JsonDocument.Parse(File.ReadAllText(_dir.File("cut.json")));
+        Assert.Equal(0.75, before.RootElement.GetProperty("OVERALL/cmc/2").GetDouble());
+        // below 0.12 only q0 (0 -> 0.1, a hit) and q1 (0.1 -> 0.15, then 0.1 -> 0, a hit at 0.1) keep items
+        Assert.Equal(0.5, after.RootElement.GetProperty("OVERALL/cmc/2").GetDouble());
+
+        var typo = CliRunner.Run(_dir.Path, "evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "postprocessor=k_reciprocl");
+        Assert.Equal(2, typo.ExitCode);
+        Assert.Contains("did you mean 'k_reciprocal'?", typo.All);
+    }
+
     [Theory]
     [InlineData("metric_args.cmc_top_k=[0]", "metric_args.cmc_top_k = [0] is not valid: expected positive integers")]
     [InlineData("metric_args.distance=manhattan", "metric_args.distance = 'manhattan' is not valid: expected euclidean, squared_euclidean or cosine")]

@@ -1,4 +1,5 @@
 using Oml.Metrics.Functional;
+using Oml.Postprocessing;
 using Oml.Retrieval;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -17,12 +18,15 @@ public sealed class EmbeddingMetrics
     private readonly MetricArgs _args;
     private readonly IReadOnlyList<string?>? _categories;
     private readonly KnnOptions? _knn;
+    private readonly IRetrievalPostprocessor? _postprocessor;
     private float[]? _storage;
     private bool[]? _filled;
     private int _dimension;
 
     /// <param name="categories">Category of each row (null entries allowed), or null without a category column.</param>
-    public EmbeddingMetrics(RetrievalSetup setup, MetricArgs args, IReadOnlyList<string?>? categories = null, KnnOptions? knn = null)
+    /// <param name="postprocessor">Applied to the retrieval results before the retrieval metrics (FNMR@FMR and PCF
+    /// use the raw distances and embeddings).</param>
+    public EmbeddingMetrics(RetrievalSetup setup, MetricArgs args, IReadOnlyList<string?>? categories = null, KnnOptions? knn = null, IRetrievalPostprocessor? postprocessor = null)
     {
         if (categories is not null && categories.Count != setup.RowCount)
         {
@@ -33,11 +37,13 @@ public sealed class EmbeddingMetrics
         _args = args;
         _categories = categories;
         _knn = knn;
+        _postprocessor = postprocessor;
     }
 
     /// <summary>One call for embeddings that are all there already ([N, D], row i = row i of the setup).</summary>
-    public static EmbeddingMetricsResult Compute(Tensor embeddings, RetrievalSetup setup, MetricArgs args, IReadOnlyList<string?>? categories = null, KnnOptions? knn = null) =>
-        new EmbeddingMetrics(setup, args, categories, knn).Compute(embeddings);
+    public static EmbeddingMetricsResult Compute(
+        Tensor embeddings, RetrievalSetup setup, MetricArgs args, IReadOnlyList<string?>? categories = null, KnnOptions? knn = null, IRetrievalPostprocessor? postprocessor = null) =>
+        new EmbeddingMetrics(setup, args, categories, knn, postprocessor).Compute(embeddings);
 
     /// <summary>Forgets collected embeddings (start of a validation epoch).</summary>
     public void Setup()
@@ -96,6 +102,7 @@ public sealed class EmbeddingMetrics
             : null;
         var retrieval = EmbeddingRetrieval.Run(embeddings, _setup, topN, _args.Distance, _knn, fnmr, groundTruth);
         if (fnmr is not null) CompleteFnmr(fnmr, embeddings);
+        if (_postprocessor is not null) retrieval = _postprocessor.Process(retrieval, new PostprocessingInputs(embeddings));
 
         var queryCategories = _setup.QueryRows.Select(r => _categories?[r]).ToArray();
         var perQuery = PerQueryValues(retrieval);
@@ -126,6 +133,7 @@ public sealed class EmbeddingMetrics
     {
         var n = _args.CmcTopK.Concat(_args.PrecisionTopK).Concat(_args.MapTopK).DefaultIfEmpty(1).Max();
         if (_args.MapAtR || _args.RPrecision) n = Math.Max(n, groundTruth.Select(g => g.Length).DefaultIfEmpty(0).Max());
+        if (_postprocessor is not null) n = Math.Max(n, _postprocessor.TopN ?? int.MaxValue);
         return Math.Max(1, Math.Min(n, Math.Max(_setup.GalleryRows.Length, 1)));
     }
 

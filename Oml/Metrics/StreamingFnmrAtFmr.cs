@@ -16,9 +16,9 @@ namespace Oml.Metrics;
 /// </summary>
 public sealed class StreamingFnmrAtFmr : IDistanceObserver
 {
-    private const int DefaultSampleSize = 2_000_000;
+    private const int DefaultSampleSize = 4_000_000;
     private const long DefaultStoreEverythingBelow = 4_000_000;
-    private const double DefaultZ = 5;
+    private const double DefaultZ = 4;
 
     private readonly IReadOnlyList<double> _fmrValues;
     private readonly int[][] _specialPositions;
@@ -107,8 +107,8 @@ public sealed class StreamingFnmrAtFmr : IDistanceObserver
         {
             var i = bracket.Index;
             var below = accumulators.Sum(a => a.Below[i]);
-            var inside = Difference(accumulators.SelectMany(a => a.Stored[i]), accumulators.SelectMany(a => a.Removed[i]));
-            _thresholds[i] = TryQuantile(_fmrValues[i], below, inside);
+            var (inside, count) = SortedWithout(accumulators.Select(a => a.Stored[i]), accumulators.SelectMany(a => a.Removed[i]));
+            _thresholds[i] = TryQuantile(_fmrValues[i], below, inside.AsSpan(0, count));
         }
         _accumulators.Dispose();
         NeedsAnotherPass = _thresholds.Any(t => t is null) && _negativeCount > 0;
@@ -136,16 +136,15 @@ public sealed class StreamingFnmrAtFmr : IDistanceObserver
     /// <summary>The distance thresholds T (quantiles of the negatives), NaN without negatives.</summary>
     public IReadOnlyList<double> Thresholds => _thresholds.Select(t => t ?? double.NaN).ToArray();
 
-    private double? TryQuantile(double fmr, long below, List<float> inside)
+    private double? TryQuantile(double fmr, long below, ReadOnlySpan<float> inside)
     {
         if (_negativeCount == 0) return double.NaN;
-        var h = (_negativeCount - 1) * fmr;
-        var lowerRank = (long)Math.Floor(h);
-        var upperRank = Math.Min(lowerRank + 1, _negativeCount - 1);
+        var (lowerRank, fraction) = FnmrFunctions.QuantilePosition(_negativeCount, fmr);
+        var upperRank = fraction == 0 ? lowerRank : lowerRank + 1;
         var lo = lowerRank - below;
         var hi = upperRank - below;
-        if (lo < 0 || hi >= inside.Count) return null;
-        return FnmrFunctions.Interpolate(inside[(int)lo], inside[(int)hi], h - lowerRank);
+        if (lo < 0 || hi >= inside.Length) return null;
+        return fraction == 0 ? inside[(int)lo] : FnmrFunctions.Interpolate(inside[(int)lo], inside[(int)hi], fraction);
     }
 
     /// <summary>Sample order statistics that hold quantile <paramref name="index"/> with z standard deviations to spare.</summary>
@@ -198,24 +197,38 @@ public sealed class StreamingFnmrAtFmr : IDistanceObserver
         return below;
     }
 
-    private static List<float> Difference(IEnumerable<float> values, IEnumerable<float> remove)
+    /// <summary>
+    /// The values of every thread's list, sorted, without one occurrence of each removed value (positives and
+    /// excluded pairs that fell inside the bracket). The lists are emptied as they are copied, to keep the peak low.
+    /// </summary>
+    private static (float[] Values, int Count) SortedWithout(IEnumerable<List<float>> lists, IEnumerable<float> remove)
     {
-        var kept = values.ToList();
-        kept.Sort();
-        var removed = remove.ToList();
-        removed.Sort();
-        var result = new List<float>(kept.Count - removed.Count);
-        var r = 0;
-        foreach (var v in kept)
+        var parts = lists.ToArray();
+        var values = new float[parts.Sum(p => (long)p.Count)];
+        var at = 0;
+        foreach (var part in parts)
         {
-            if (r < removed.Count && removed[r] == v)
+            part.CopyTo(values, at);
+            at += part.Count;
+            part.Clear();
+            part.TrimExcess();
+        }
+        FloatRadixSort.Sort(values, values.Length);
+        var removed = remove.ToArray();
+        Array.Sort(removed);
+        var kept = 0;
+        var r = 0;
+        foreach (var v in values)
+        {
+            while (r < removed.Length && removed[r] < v) r++;
+            if (r < removed.Length && removed[r] == v)
             {
                 r++;
                 continue;
             }
-            result.Add(v);
+            values[kept++] = v;
         }
-        return result;
+        return (values, kept);
     }
 
     private static int LowerBound(IReadOnlyList<int> sorted, int value)

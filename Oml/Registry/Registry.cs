@@ -1,4 +1,5 @@
 using Oml.Images;
+using Oml.Postprocessing;
 using Oml.Registries;
 
 namespace Oml;
@@ -12,4 +13,10 @@ public static class Registry
 {
     /// <summary>Image transforms (<c>transforms_train</c>, <c>transforms_val</c>, <c>transforms_predict</c>).</summary>
     public static RegistryTable<IImageTransform> Transforms { get; } = ImageTransformRegistry.CreateDefault();
+
+    /// <summary>Retrieval postprocessors (<c>postprocessor</c>).</summary>
+    public static RegistryTable<IRetrievalPostprocessor> Postprocessors { get; } = PostprocessorRegistry.CreateDefault();
+
+    /// <summary>Pairwise models of <c>pairwise_reranker</c> (<c>postprocessor.args.pairwise_model</c>).</summary>
+    public static RegistryTable<IPairwiseModel> PairwiseModels { get; } = PairwiseModelRegistry.CreateDefault();
 }

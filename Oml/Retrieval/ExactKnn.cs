@@ -10,8 +10,9 @@ namespace Oml.Retrieval;
 /// Exact k nearest gallery items of every query, streamed: the gallery is walked in chunks for each chunk of queries,
 /// one reused buffer receives the chunk's dot products (a matrix product, the only O(Q*G*D) work), and a vectorised
 /// pass turns them into distances and keeps a running top-k per query. Memory is O(Q*k) plus the buffer; no Q x G
-/// matrix is ever built. Results are exact and deterministic: ordered by distance, ties by gallery position;
-/// excluded pairs (the query's own row, its sequence) are never returned.
+/// matrix is ever built. Results are exact and deterministic: ordered by distance (compared as squared distance,
+/// before the square root, so two items whose roots round to the same float keep their true order), equal
+/// distances by gallery position; excluded pairs (the query's own row, its sequence) are never returned.
 /// </summary>
 public static class ExactKnn
 {
@@ -42,6 +43,8 @@ public static class ExactKnn
             var buffer = empty([(long)queryChunk * galleryChunk], ScalarType.Float32);
             var bufferAddress = Address(buffer);
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads ?? Environment.ProcessorCount };
+            using var keyBuffers = new ThreadLocal<float[]>(() => new float[galleryChunk]);
+            using var distanceBuffers = new ThreadLocal<float[]>(() => observer is null ? [] : new float[galleryChunk]);
 
             for (var qs = 0; qs < queryCount; qs += queryChunk)
             {
@@ -57,15 +60,11 @@ public static class ExactKnn
                         block.addmm_(queryBlock, galleryBlockT, beta: 0, alpha: 1);
                     }
                     var chunk = new ChunkScan(bufferAddress, qs, gs, cols, distance, queryNorms, galleryNorms, heaps, exclusions, observer);
-                    Parallel.For(0, rows, parallel, () => new float[galleryChunk], (row, _, distances) =>
-                    {
-                        chunk.ScanRow(row, distances);
-                        return distances;
-                    }, _ => { });
+                    Parallel.For(0, rows, parallel, row => chunk.ScanRow(row, keyBuffers.Value!, distanceBuffers.Value!));
                 }
             }
         }
-        return heaps.ToResult();
+        return heaps.ToResult(distance == DistanceKind.Euclidean ? MathF.Sqrt : null);
     }
 
     /// <summary>float32, contiguous, CPU; L2-normalised for cosine.</summary>
@@ -118,67 +117,82 @@ public static class ExactKnn
         RetrievalExclusions? exclusions,
         IDistanceObserver? observer)
     {
-        public unsafe void ScanRow(int row, float[] rowDistances)
+        /// <summary>
+        /// Ranks by a key that orders like the distance without its square root (squared distance, or 1 - cos), so
+        /// the root is taken only for the k kept items; the observer still sees final distances.
+        /// </summary>
+        public unsafe void ScanRow(int row, float[] keysBuffer, float[] distancesBuffer)
         {
             var query = queryStart + row;
             var dots = new ReadOnlySpan<float>((float*)buffer + (long)row * columns, columns);
-            var d = rowDistances.AsSpan(0, columns);
-            ToDistances(dots, galleryNorms.AsSpan(galleryStart, columns), queryNorms[query], d);
-            observer?.Observe(query, galleryStart, d);
+            var keys = keysBuffer.AsSpan(0, columns);
+            ToKeys(dots, galleryNorms.AsSpan(galleryStart, columns), queryNorms[query], keys);
+            if (observer is not null)
+            {
+                if (distance == DistanceKind.Euclidean)
+                {
+                    var d = distancesBuffer.AsSpan(0, columns);
+                    SquareRoot(keys, d);
+                    observer.Observe(query, galleryStart, d);
+                }
+                else
+                {
+                    observer.Observe(query, galleryStart, keys);
+                }
+            }
 
             var worst = heaps.Worst(query);
             var width = Vector<float>.Count;
             var j = 0;
             for (; j <= columns - width; j += width)
             {
-                var v = new Vector<float>(d.Slice(j, width));
+                var v = new Vector<float>(keys.Slice(j, width));
                 if (!Vector.LessThanOrEqualAny(v, new Vector<float>(worst))) continue;
                 for (var lane = 0; lane < width; lane++)
                 {
-                    if (d[j + lane] <= worst) worst = Offer(query, galleryStart + j + lane, d[j + lane]);
+                    if (keys[j + lane] <= worst) worst = Offer(query, galleryStart + j + lane, keys[j + lane]);
                 }
             }
             for (; j < columns; j++)
             {
-                if (d[j] <= worst) worst = Offer(query, galleryStart + j, d[j]);
+                if (keys[j] <= worst) worst = Offer(query, galleryStart + j, keys[j]);
             }
         }
 
-        private float Offer(int query, int galleryPosition, float value)
+        private float Offer(int query, int galleryPosition, float key)
         {
-            if (exclusions is null || !exclusions.IsExcluded(query, galleryPosition)) heaps.Offer(query, galleryPosition, value);
+            if (exclusions is null || !exclusions.IsExcluded(query, galleryPosition)) heaps.Offer(query, galleryPosition, key);
             return heaps.Worst(query);
         }
 
-        private void ToDistances(ReadOnlySpan<float> dots, ReadOnlySpan<float> norms, float queryNorm, Span<float> d)
+        private static void SquareRoot(ReadOnlySpan<float> squared, Span<float> d)
         {
             var width = Vector<float>.Count;
             var j = 0;
-            switch (distance)
+            for (; j <= squared.Length - width; j += width) Vector.SquareRoot(new Vector<float>(squared.Slice(j, width))).CopyTo(d.Slice(j, width));
+            for (; j < squared.Length; j++) d[j] = MathF.Sqrt(squared[j]);
+        }
+
+        private void ToKeys(ReadOnlySpan<float> dots, ReadOnlySpan<float> norms, float queryNorm, Span<float> keys)
+        {
+            var width = Vector<float>.Count;
+            var j = 0;
+            if (distance == DistanceKind.Cosine)
             {
-                case DistanceKind.Cosine:
-                    for (; j <= dots.Length - width; j += width)
-                    {
-                        Vector.Max(Vector<float>.One - new Vector<float>(dots.Slice(j, width)), Vector<float>.Zero).CopyTo(d.Slice(j, width));
-                    }
-                    for (; j < dots.Length; j++) d[j] = MathF.Max(1f - dots[j], 0f);
-                    break;
-                default:
-                    var qn = new Vector<float>(queryNorm);
-                    var two = new Vector<float>(2f);
-                    var root = distance == DistanceKind.Euclidean;
-                    for (; j <= dots.Length - width; j += width)
-                    {
-                        var squared = Vector.Max(qn + new Vector<float>(norms.Slice(j, width)) - two * new Vector<float>(dots.Slice(j, width)), Vector<float>.Zero);
-                        (root ? Vector.SquareRoot(squared) : squared).CopyTo(d.Slice(j, width));
-                    }
-                    for (; j < dots.Length; j++)
-                    {
-                        var squared = MathF.Max(queryNorm + norms[j] - 2f * dots[j], 0f);
-                        d[j] = root ? MathF.Sqrt(squared) : squared;
-                    }
-                    break;
+                for (; j <= dots.Length - width; j += width)
+                {
+                    Vector.Max(Vector<float>.One - new Vector<float>(dots.Slice(j, width)), Vector<float>.Zero).CopyTo(keys.Slice(j, width));
+                }
+                for (; j < dots.Length; j++) keys[j] = MathF.Max(1f - dots[j], 0f);
+                return;
             }
+            var qn = new Vector<float>(queryNorm);
+            var two = new Vector<float>(2f);
+            for (; j <= dots.Length - width; j += width)
+            {
+                Vector.Max(qn + new Vector<float>(norms.Slice(j, width)) - two * new Vector<float>(dots.Slice(j, width)), Vector<float>.Zero).CopyTo(keys.Slice(j, width));
+            }
+            for (; j < dots.Length; j++) keys[j] = MathF.Max(queryNorm + norms[j] - 2f * dots[j], 0f);
         }
     }
 }

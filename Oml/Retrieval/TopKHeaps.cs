@@ -58,7 +58,8 @@ internal sealed class TopKHeaps
         _ids[start + at] = id;
     }
 
-    public KnnResult ToResult()
+    /// <summary>Sorted lists, keys turned into distances by <paramref name="keyToDistance"/> (monotone) when given.</summary>
+    public KnnResult ToResult(Func<float, float>? keyToDistance = null)
     {
         var pairs = new (float Distance, int Id)[_k];
         for (var q = 0; q < _counts.Length; q++)
@@ -67,7 +68,11 @@ internal sealed class TopKHeaps
             var n = _counts[q];
             for (var i = 0; i < n; i++) pairs[i] = (_distances[start + i], _ids[start + i]);
             pairs.AsSpan(0, n).Sort(static (a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : a.Id.CompareTo(b.Id));
-            for (var i = 0; i < n; i++) (_distances[start + i], _ids[start + i]) = pairs[i];
+            for (var i = 0; i < n; i++)
+            {
+                _distances[start + i] = keyToDistance is null ? pairs[i].Distance : keyToDistance(pairs[i].Distance);
+                _ids[start + i] = pairs[i].Id;
+            }
         }
         return new KnnResult(_k, _ids, _distances, _counts);
     }

@@ -136,7 +136,7 @@ internal static partial class RetrievalBenchmark
         var centres = randn([n / ImagesPerClass, dim], generator: generator);
         var labels = arange(n, ScalarType.Int64).div(ImagesPerClass, rounding_mode: RoundingMode.floor);
         var embeddings = centres.index_select(0, labels) + Noise * randn([n, dim], generator: generator);
-        NpyFile.WriteFloat32(Path.Combine(folder, "embeddings.npy"), embeddings);
+        Oml.IO.NpyFile.WriteMatrix(Path.Combine(folder, "embeddings.npy"), new Oml.IO.NpyArray(embeddings.data<float>().ToArray(), n, dim));
         var csv = new StringBuilder("label,is_query,is_gallery\n");
         for (var i = 0; i < n; i++) csv.Append(i / ImagesPerClass).Append(",True,True\n");
         File.WriteAllText(Path.Combine(folder, "labels.csv"), csv.ToString());

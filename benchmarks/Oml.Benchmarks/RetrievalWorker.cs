@@ -37,7 +37,9 @@ internal static class RetrievalWorker
         if (caseName is null || data is null) { Console.Error.WriteLine("retrieval-worker needs --case and --data"); return 2; }
 
         set_num_threads(threads);
-        var embeddings = NpyFile.ReadFloat32(Path.Combine(data, "embeddings.npy"));
+        var array = Oml.IO.NpyFile.ReadMatrix(Path.Combine(data, "embeddings.npy"));
+        var embeddings = tensor(array.Data, [array.Rows, array.Columns]);
+        array = null;
         var (labels, isQuery, isGallery) = ReadLabels(Path.Combine(data, "labels.csv"));
         var setup = new RetrievalSetup(labels, isQuery, isGallery);
         GC.Collect();

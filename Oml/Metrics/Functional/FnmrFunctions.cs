@@ -1,3 +1,5 @@
+using System.Globalization;
+using static System.FormattableString;
 using Oml.Retrieval;
 
 namespace Oml.Metrics.Functional;
@@ -11,23 +13,35 @@ namespace Oml.Metrics.Functional;
 public static class FnmrFunctions
 {
     /// <summary>
-    /// The q-quantile of ascending <paramref name="sortedValues"/> with numpy's default ("linear") method:
-    /// position q * (n - 1), interpolated between its two neighbours with numpy's <c>_lerp</c> (which computes from
-    /// the upper end when the fraction is at least 0.5, so the result never leaves [lower, upper]).
-    /// The arithmetic is in double, also for float inputs (numpy would round to float32 on float32 arrays; the
-    /// values differ by at most a float32 rounding).
+    /// The q-quantile of ascending <paramref name="sortedValues"/> with numpy's default ("linear") method, step by step
+    /// as numpy computes it: the virtual index n*q + (1 - q) - 1 (= q * (n - 1) up to rounding), then numpy's
+    /// <c>_lerp</c> between its two neighbours (from the upper end when the fraction is at least 0.5, so the result never
+    /// leaves [lower, upper]). The arithmetic is in double, also for float inputs; numpy may round a float32 input's
+    /// result to float32, a difference of at most one float32 rounding.
     /// </summary>
     public static double Quantile(ReadOnlySpan<float> sortedValues, double q)
     {
         if (sortedValues.IsEmpty) throw new ArgumentException("the quantile of no values is undefined", nameof(sortedValues));
         if (!(q >= 0 && q <= 1)) throw new ArgumentOutOfRangeException(nameof(q), q, "a quantile must be in [0, 1]");
-        var position = q * (sortedValues.Length - 1);
-        var lower = (int)Math.Floor(position);
-        var upper = Math.Min(lower + 1, sortedValues.Length - 1);
-        return Interpolate(sortedValues[lower], sortedValues[upper], position - lower);
+        var (lower, fraction) = QuantilePosition(sortedValues.Length, q);
+        return fraction == 0 ? sortedValues[(int)lower] : Interpolate(sortedValues[(int)lower], sortedValues[(int)lower + 1], fraction);
     }
 
-    /// <summary>numpy's linear interpolation between two neighbouring order statistics (its <c>_lerp</c>, in double).</summary>
+    /// <summary>
+    /// Where numpy's linear quantile of <paramref name="count"/> sorted values falls: the lower order statistic's index
+    /// and the fraction towards the next one (numpy's virtual index n*q + (1 - q) - 1, clamped to the ends).
+    /// </summary>
+    public static (long Lower, double Fraction) QuantilePosition(long count, double q)
+    {
+        var virtualIndex = count * q + (1 - q) - 1; // numpy's _compute_virtual_index with alpha = beta = 1, same rounding
+        if (virtualIndex >= count - 1) return (count - 1, 0);
+        if (virtualIndex <= 0) return (0, 0);
+        var lower = (long)Math.Floor(virtualIndex);
+        return (lower, virtualIndex - lower);
+    }
+
+    /// <summary>numpy's <c>_lerp</c> between two neighbouring order statistics, in double: from the upper end when the
+    /// fraction is at least 0.5, so the result never leaves [lower, upper].</summary>
     public static double Interpolate(double lower, double upper, double fraction)
     {
         var difference = upper - lower;
@@ -77,8 +91,8 @@ public static class FnmrFunctions
     {
         if (fmrValues is null || fmrValues.Count == 0 || fmrValues.Any(f => !(f >= 0 && f <= 1)))
         {
-            var given = fmrValues is null ? "nothing" : "[" + string.Join(", ", fmrValues) + "]";
-            throw new OmlException($"{argName} must be a non-empty list of fractions in [0, 1] (e.g. [0.01, 0.1]), got {given}");
+            var given = fmrValues is null ? "nothing" : "[" + string.Join(", ", fmrValues.Select(v => v.ToString(CultureInfo.InvariantCulture))) + "]";
+            throw new OmlException(Invariant($"{argName} must be a non-empty list of fractions in [0, 1] (e.g. [0.01, 0.1]), got {given}"));
         }
     }
 }

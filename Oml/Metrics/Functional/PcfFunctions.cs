@@ -1,3 +1,5 @@
+using System.Globalization;
+using static System.FormattableString;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -70,8 +72,8 @@ public static class PcfFunctions
     {
         if (varianceFractions is null || varianceFractions.Count == 0 || varianceFractions.Any(r => !(r >= 0 && r <= 1)))
         {
-            var given = varianceFractions is null ? "nothing" : "[" + string.Join(", ", varianceFractions) + "]";
-            throw new OmlException($"{argName} must be a non-empty list of fractions in [0, 1] (e.g. [0.5, 0.9]), got {given}");
+            var given = varianceFractions is null ? "nothing" : "[" + string.Join(", ", varianceFractions.Select(v => v.ToString(CultureInfo.InvariantCulture))) + "]";
+            throw new OmlException(Invariant($"{argName} must be a non-empty list of fractions in [0, 1] (e.g. [0.5, 0.9]), got {given}"));
         }
     }
 

@@ -1,3 +1,4 @@
+using static System.FormattableString;
 using Oml.Retrieval;
 
 namespace Oml.Metrics.Functional;
@@ -145,7 +146,7 @@ public static class RetrievalMetricFunctions
         if (topK is null || topK.Count == 0 || topK.Any(k => k < 1))
         {
             var given = topK is null ? "nothing" : "[" + string.Join(", ", topK) + "]";
-            throw new OmlException($"{argName} must be a non-empty list of positive integers (e.g. [1, 5]), got {given}");
+            throw new OmlException(Invariant($"{argName} must be a non-empty list of positive integers (e.g. [1, 5]), got {given}"));
         }
     }
 

@@ -1,0 +1,42 @@
+using Oml.Registries;
+
+namespace Oml.Postprocessing;
+
+/// <summary>
+/// The built-in postprocessors (<c>postprocessor: {name, args}</c>), with the defaults of OML's block configs
+/// (<c>constant_thresholding</c> th 0.8, <c>adaptive_thresholding</c> n_std 2.5, <c>pairwise_reranker</c> top_n 3)
+/// and this library's <c>k_reciprocal</c> (Zhong et al. 2017: k1 20, k2 6, lambda 0.3, re-ranking the top 100).
+/// </summary>
+public static class PostprocessorRegistry
+{
+    public static RegistryTable<IRetrievalPostprocessor> CreateDefault()
+    {
+        var table = new RegistryTable<IRetrievalPostprocessor>("postprocessor");
+        table["constant_thresholding"] = args => new ConstantThresholding((float)args.GetDouble("th", 0.8));
+        table["adaptive_thresholding"] = args => new AdaptiveThresholding(args.GetDouble("n_std", 2.5));
+        table["pairwise_reranker"] = args =>
+        {
+            var model = args.GetRaw("pairwise_model") as IReadOnlyDictionary<string, object?>
+                ?? throw new OmlException($"{args.Path}.pairwise_model is required: a block {{name: linear_siamese | trivial_distance_siamese, args: {{...}}}}");
+            var modelArgs = new BlockArgs(model, $"{args.Path}.pairwise_model");
+            var name = modelArgs.GetString("name");
+            var inner = new BlockArgs(modelArgs.GetRaw("args") as IReadOnlyDictionary<string, object?>, $"{args.Path}.pairwise_model.args");
+            modelArgs.EnsureAllKeysUsed("pairwise_model");
+            args.GetRaw("num_workers"); // OML's loader workers: decoding is multithreaded here already
+            args.GetRaw("verbose");
+            if (args.GetBool("use_fp16", false))
+            {
+                throw new OmlException($"{args.Path}.use_fp16 = true is not supported: re-ranking runs in float32 on the validation embeddings");
+            }
+            return new PairwiseReranker(args.GetInt("top_n", 3), Registry.PairwiseModels.Create(name, inner), args.GetInt("batch_size", 128));
+        };
+        table["k_reciprocal"] = args => new KReciprocalReranker(
+            new ExactNeighbourSource(),
+            args.GetInt("top_n", KReciprocalReranker.DefaultTopN),
+            args.GetInt("k1", 20),
+            args.GetInt("k2", 6),
+            args.GetDouble("lambda", 0.3),
+            (long)args.GetDouble("max_neighbour_entries", KReciprocalReranker.DefaultMaxNeighbourEntries));
+        return table;
+    }
+}
