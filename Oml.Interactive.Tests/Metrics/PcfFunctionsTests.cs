@@ -96,4 +96,18 @@ public sealed class PcfFunctionsTests
         var error = Assert.Throws<OmlException>(() => PcfFunctions.Pcf(eye(4, 10), fractions));
         Assert.Contains("metric_args.pcf_variance", error.Message);
     }
+
+    [Fact]
+    public void CovarianceEigenvaluesEqualTheSvdExplainedVarianceOnManyRows()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(11);
+        var x = randn(20000, 16) * linspace(0.1, 3, 16) + 5; // an offset, unequal spreads, more rows than one chunk
+        var svd = PcfFunctions.ExplainedVariance(x);
+        var covariance = PcfFunctions.CovarianceEigenvalues(x);
+        var total = svd.Sum();
+        for (var i = 0; i < 16; i++) Assert.Equal(svd[i], covariance[i], total * 1e-9);
+        double[] fractions = [0.1, 0.5, 0.9, 0.99];
+        Assert.Equal(PcfFunctions.PcfFromExplainedVariance(svd, 16, fractions), PcfFunctions.Pcf(x, fractions));
+    }
 }

@@ -142,8 +142,8 @@ public sealed class EmbeddingMetrics
         while (!fnmr.CompletePass())
         {
             using var scope = NewDisposeScope();
-            var queries = embeddings.index_select(0, tensor(_setup.QueryRows.Select(r => (long)r).ToArray()));
-            var gallery = embeddings.index_select(0, tensor(_setup.GalleryRows.Select(r => (long)r).ToArray()));
+            var queries = EmbeddingRetrieval.Rows(embeddings, _setup.QueryRows);
+            var gallery = EmbeddingRetrieval.Rows(embeddings, _setup.GalleryRows);
             ExactKnn.Search(queries, gallery, 1, _args.Distance, _setup.Exclusions, _knn, fnmr);
         }
     }

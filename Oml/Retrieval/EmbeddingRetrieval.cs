@@ -22,10 +22,8 @@ public static class EmbeddingRetrieval
             throw new OmlException($"embeddings are [{string.Join(", ", embeddings.shape)}] but the validation set has {setup.RowCount} rows: expected [{setup.RowCount}, D]");
         }
         using var scope = NewDisposeScope();
-        using var queryIndex = tensor(setup.QueryRows.Select(i => (long)i).ToArray());
-        using var galleryIndex = tensor(setup.GalleryRows.Select(i => (long)i).ToArray());
-        var queries = embeddings.index_select(0, queryIndex);
-        var gallery = embeddings.index_select(0, galleryIndex);
+        var queries = Rows(embeddings, setup.QueryRows);
+        var gallery = Rows(embeddings, setup.GalleryRows);
         var knn = ExactKnn.Search(queries, gallery, topN, distance, setup.Exclusions, options, observer);
 
         var retrieved = new int[knn.QueryCount][];
@@ -36,5 +34,12 @@ public static class EmbeddingRetrieval
             distances[q] = knn.Distances(q).ToArray();
         }
         return new RetrievalResults(retrieved, distances, groundTruth ?? setup.GroundTruth(), setup.QueryRows, setup.GalleryRows);
+    }
+
+    /// <summary>The given rows; all rows in order (the "1 vs rest" protocol) without a copy.</summary>
+    internal static Tensor Rows(Tensor embeddings, int[] rows)
+    {
+        var all = rows.Length == embeddings.shape[0] && rows.Select((r, i) => r == i).All(same => same);
+        return all ? embeddings.alias() : embeddings.index_select(0, tensor(rows.Select(i => (long)i).ToArray()));
     }
 }

@@ -41,7 +41,41 @@ public static class PcfFunctions
         CheckMatrix(embeddings);
         ValidateVarianceFractions(varianceFractions);
         if (embeddings.shape[0] < 2 || AllRowsEqual(embeddings)) return varianceFractions.Select(_ => double.NaN).ToArray();
-        return PcfFromExplainedVariance(ExplainedVariance(embeddings), (int)embeddings.shape[1], varianceFractions);
+        return PcfFromExplainedVariance(CovarianceEigenvalues(embeddings), (int)embeddings.shape[1], varianceFractions);
+    }
+
+    /// <summary>
+    /// The min(N, D) explained variances (descending) as eigenvalues of the D x D covariance, accumulated in float64 over
+    /// chunks of centred rows: the same values as <see cref="ExplainedVariance"/> up to about 1e-16 of the total,
+    /// in O(D^2) memory instead of a float64 copy of all N x D embeddings (320 MB for 100 000 x 128 at peak).
+    /// </summary>
+    public static double[] CovarianceEigenvalues(Tensor embeddings)
+    {
+        CheckMatrix(embeddings);
+        var n = embeddings.shape[0];
+        var d = embeddings.shape[1];
+        if (n < 2) throw new ArgumentException("the variance of fewer than 2 vectors is undefined", nameof(embeddings));
+        const long chunk = 8192;
+        using var scope = NewDisposeScope();
+        var sum = zeros(d, dtype: ScalarType.Float64);
+        for (long start = 0; start < n; start += chunk)
+        {
+            using var rows = embeddings.narrow(0, start, Math.Min(chunk, n - start)).to(ScalarType.Float64);
+            sum.add_(rows.sum([0]));
+        }
+        var mean = sum / n;
+        var covariance = zeros(d, d, dtype: ScalarType.Float64);
+        for (long start = 0; start < n; start += chunk)
+        {
+            using var inner = NewDisposeScope();
+            var centred = embeddings.narrow(0, start, Math.Min(chunk, n - start)).to(ScalarType.Float64) - mean;
+            covariance.addmm_(centred.t(), centred);
+        }
+        covariance.div_(n - 1);
+        var eigenvalues = linalg.eigvalsh(covariance).cpu().data<double>().ToArray();
+        Array.Reverse(eigenvalues);
+        // an N x D matrix has min(N, D) singular values, as OML's PCA counts them
+        return eigenvalues.Take((int)Math.Min(n, d)).Select(v => Math.Max(v, 0.0)).ToArray();
     }
 
     /// <summary>
