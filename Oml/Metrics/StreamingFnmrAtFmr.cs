@@ -231,25 +231,14 @@ public sealed class StreamingFnmrAtFmr : IDistanceObserver
         return (values, kept);
     }
 
-    private static int LowerBound(IReadOnlyList<int> sorted, int value)
+    /// <summary>Index of the first element of ascending <paramref name="sorted"/> that is not below <paramref name="value"/>.</summary>
+    private static int LowerBound<T>(IReadOnlyList<T> sorted, double value) where T : INumber<T>
     {
         int lo = 0, hi = sorted.Count;
         while (lo < hi)
         {
             var mid = (lo + hi) / 2;
-            if (sorted[mid] < value) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
-    }
-
-    private static int LowerBound(List<float> sorted, double value)
-    {
-        int lo = 0, hi = sorted.Count;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) / 2;
-            if (sorted[mid] < value) lo = mid + 1;
+            if (double.CreateTruncating(sorted[mid]) < value) lo = mid + 1;
             else hi = mid;
         }
         return lo;
