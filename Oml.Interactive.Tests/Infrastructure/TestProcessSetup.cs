@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Oml.Runtime;
 
@@ -10,5 +11,13 @@ internal static class TestProcessSetup
     /// 3-4x slowdown of spinning threads fighting for the cores (torchsharp.md §3).
     /// </summary>
     [ModuleInitializer]
-    internal static void Initialize() => TorchRuntime.Configure(threads: 1, passiveOpenMpWait: true);
+    internal static void Initialize()
+    {
+        // messages are asserted as written in English with invariant number formats, whatever the machine's locale
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+        TorchRuntime.Configure(threads: 1, passiveOpenMpWait: true);
+    }
 }
