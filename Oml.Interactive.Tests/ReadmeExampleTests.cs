@@ -1,6 +1,7 @@
 using Oml.Data;
 using Oml.Data.Sources;
 using Oml.Images;
+using Oml.Metrics;
 using Oml.Registries;
 using Oml.Tests.Infrastructure;
 
@@ -29,7 +30,14 @@ public sealed class ReadmeExampleTests : IDisposable
             var validation = ImageDataset.Validation(frame, transform);
             using var batch = validation.LoadBatch([0, 1, 2, 3]);                // [4, 3, 64, 64] float32, decoded in parallel
 
+            // metrics of any [N, D] embeddings of the validation rows (here: the flattened pixels, as a baseline)
+            using var all = validation.LoadBatch(Enumerable.Range(0, validation.Count).ToArray());
+            var result = EmbeddingMetrics.Compute(all.flatten(1), ValidationSet.Setup(frame), new MetricArgs { CmcTopK = [1, 5] });
+            Console.WriteLine(result.Metrics["OVERALL/cmc/1"]);                   // also per category, worst queries, counts
+
             Assert.Equal([4L, 3, 64, 64], batch.shape);
+            Assert.Equal(48, result.Queries);
+            Assert.InRange(result.Metrics["OVERALL/cmc/1"], 0, 1);
         }
         finally
         {

@@ -41,7 +41,9 @@ public static class PcfFunctions
         CheckMatrix(embeddings);
         ValidateVarianceFractions(varianceFractions);
         if (embeddings.shape[0] < 2 || AllRowsEqual(embeddings)) return varianceFractions.Select(_ => double.NaN).ToArray();
-        return PcfFromExplainedVariance(CovarianceEigenvalues(embeddings), (int)embeddings.shape[1], varianceFractions);
+        // fewer rows than dimensions: the N x D SVD is the small problem; otherwise the D x D covariance is
+        var variances = embeddings.shape[0] < embeddings.shape[1] ? ExplainedVariance(embeddings) : CovarianceEigenvalues(embeddings);
+        return PcfFromExplainedVariance(variances, (int)embeddings.shape[1], varianceFractions);
     }
 
     /// <summary>
