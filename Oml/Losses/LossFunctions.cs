@@ -34,8 +34,9 @@ public static class LossFunctions
     {
         if (!x.shape.SequenceEqual(y.shape) || x.dim() != 2)
             throw new OmlException($"elementwise distance needs two [N, D] tensors of the same shape, got [{string.Join(", ", x.shape)}] and [{string.Join(", ", y.shape)}]");
+        using var scope = NewDisposeScope();
         // vector_norm's backward is 0 (not NaN) where the norm is 0
-        return linalg.vector_norm(x - y, dims: [-1]);
+        return linalg.vector_norm(x - y, dims: [-1]).MoveToOuterDisposeScope();
     }
 
     /// <summary>d(x_i, y_j) for [N, D] and [M, D] → [N, M], computed without the matrix-product shortcut (exact).</summary>
@@ -109,6 +110,7 @@ public static class LossFunctions
     internal static void CheckLabels(Tensor labels, long classes)
     {
         if (labels.numel() == 0) return;
+        using var scope = NewDisposeScope();
         var min = labels.min().item<long>();
         var max = labels.max().item<long>();
         if (min < 0 || max >= classes)

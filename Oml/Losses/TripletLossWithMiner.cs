@@ -37,7 +37,9 @@ public sealed class TripletLossWithMiner : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Features [B, D] and labels [B] (any integer tensor; squeezed as OML's <c>labels2list</c>).</summary>
     public override Tensor forward(Tensor features, Tensor labels)
     {
-        var list = labels.to(CPU).to_type(ScalarType.Int64).flatten().data<long>().ToArray();
+        long[] list;
+        using (NewDisposeScope())
+            list = labels.to(CPU).to_type(ScalarType.Int64).flatten().data<long>().ToArray();
         return Forward(features, list);
     }
 
