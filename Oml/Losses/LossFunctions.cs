@@ -1,0 +1,185 @@
+using static System.FormattableString;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Oml.Losses;
+
+/// <summary>
+/// Pure tensor-in / tensor-out loss math (OML's <c>oml/functional/losses.py</c>, <c>label_smoothing.py</c> and the
+/// forward passes of <c>TripletLoss</c> / <c>ArcFaceLoss</c>, oml-behaviour.md §3). The modules are thin wrappers.
+/// Distances are true Euclidean distances (not squared); their gradient at distance 0 is 0, not NaN.
+/// </summary>
+public static class LossFunctions
+{
+    /// <summary>Parses OML's reduction name ("mean", "sum", "none"); anything else is an <see cref="OmlException"/>.</summary>
+    public static LossReduction ParseReduction(string reduction) => reduction switch
+    {
+        "mean" => LossReduction.Mean,
+        "sum" => LossReduction.Sum,
+        "none" => LossReduction.None,
+        _ => throw new OmlException($"reduction must be one of mean, sum, none; got '{reduction}'"),
+    };
+
+    /// <summary>OML's <c>get_reduced</c>: mean, sum or the tensor itself.</summary>
+    public static Tensor Reduce(Tensor values, LossReduction reduction) => reduction switch
+    {
+        LossReduction.Mean => values.mean(),
+        LossReduction.Sum => values.sum(),
+        LossReduction.None => values.alias(),
+        _ => throw new ArgumentOutOfRangeException(nameof(reduction)),
+    };
+
+    /// <summary>d(x_i, y_i) for rows of two [N, D] tensors → [N].</summary>
+    public static Tensor ElementwiseDistance(Tensor x, Tensor y)
+    {
+        if (!x.shape.SequenceEqual(y.shape) || x.dim() != 2)
+            throw new OmlException($"elementwise distance needs two [N, D] tensors of the same shape, got [{string.Join(", ", x.shape)}] and [{string.Join(", ", y.shape)}]");
+        using var scope = NewDisposeScope();
+        // vector_norm's backward is 0 (not NaN) where the norm is 0
+        return linalg.vector_norm(x - y, dims: [-1]).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>d(x_i, y_j) for [N, D] and [M, D] → [N, M], computed without the matrix-product shortcut (exact).</summary>
+    public static Tensor PairwiseDistance(Tensor x, Tensor y)
+    {
+        if (x.dim() != 2 || y.dim() != 2 || x.shape[1] != y.shape[1])
+            throw new OmlException($"pairwise distance needs [N, D] and [M, D] tensors, got [{string.Join(", ", x.shape)}] and [{string.Join(", ", y.shape)}]");
+        return cdist(x, y, p: 2, compute_mode: compute_mode.donot_use_mm_for_euclid_dist);
+    }
+
+    /// <summary>
+    /// Triplet loss (OML <c>TripletLoss.forward</c>, §3.1): <c>relu(margin + d(a,p) − d(a,n))</c>, or with
+    /// <paramref name="margin"/> null the soft margin <c>softplus(d(a,p) − d(a,n))</c> (numerically stable, Q11:
+    /// OML's <c>log1p(exp(x))</c> overflows for x &gt; ~88). When <paramref name="logs"/> is given it receives
+    /// <c>active_tri</c> (share of triplets with a positive loss), <c>pos_dist</c>, <c>neg_dist</c> (means).
+    /// </summary>
+    public static Tensor Triplet(Tensor anchor, Tensor positive, Tensor negative, double? margin, LossReduction reduction = LossReduction.Mean, IDictionary<string, double>? logs = null)
+    {
+        if (!anchor.shape.SequenceEqual(positive.shape) || !anchor.shape.SequenceEqual(negative.shape))
+            throw new OmlException($"triplet loss needs anchor, positive and negative of the same shape, got [{string.Join(", ", anchor.shape)}], [{string.Join(", ", positive.shape)}], [{string.Join(", ", negative.shape)}]");
+        CheckMargin(margin);
+        using var scope = NewDisposeScope();
+        var dp = ElementwiseDistance(anchor, positive);
+        var dn = ElementwiseDistance(anchor, negative);
+        var losses = margin is { } m ? nn.functional.relu(dp - dn + m) : nn.functional.softplus(dp - dn);
+        if (logs is not null)
+        {
+            using var noGrad = no_grad();
+            logs["active_tri"] = (losses > 0).to_type(ScalarType.Float64).mean().item<double>();
+            logs["pos_dist"] = dp.to_type(ScalarType.Float64).mean().item<double>();
+            logs["neg_dist"] = dn.to_type(ScalarType.Float64).mean().item<double>();
+        }
+        return Reduce(losses, reduction).MoveToOuterDisposeScope();
+    }
+
+    internal static void CheckMargin(double? margin)
+    {
+        if (margin is { } m && !(m > 0 && double.IsFinite(m)))
+            throw new OmlException(Invariant($"triplet margin must be a positive number or null (soft margin), got {m}"));
+    }
+
+    /// <summary>
+    /// OML's <c>label_smoothing(y, C, ε, categories)</c> (§3.4): without categories <c>(1−ε)·onehot(y) + ε/C</c>;
+    /// with <paramref name="categories"/> ([C], the category id of every class) the ε mass is spread only over the
+    /// classes of y's category (y included). Returns [B, C] float32.
+    /// </summary>
+    public static Tensor LabelSmoothing(Tensor labels, int classes, double epsilon, Tensor? categories = null)
+    {
+        if (!(epsilon >= 0 && epsilon < 1)) throw new OmlException(Invariant($"smoothing_epsilon must satisfy 0 <= epsilon < 1, got {epsilon}"));
+        if (classes < 1) throw new OmlException(Invariant($"label smoothing needs at least one class, got {classes}"));
+        if (categories is not null && (categories.dim() != 1 || categories.shape[0] != classes))
+            throw new OmlException(Invariant($"categories must give one category per class ([{classes}]), got [{string.Join(", ", categories.shape)}]"));
+        using var scope = NewDisposeScope();
+        var y = labels.to_type(ScalarType.Int64).flatten();
+        CheckLabels(y, classes);
+        var oneHot = nn.functional.one_hot(y, classes).to_type(ScalarType.Float32);
+        Tensor result;
+        if (categories is null)
+        {
+            result = oneHot * (1 - epsilon) + epsilon / classes;
+        }
+        else
+        {
+            var cats = categories.to(y.device).to_type(ScalarType.Int64);
+            var sameCategory = (cats.index_select(0, y).unsqueeze(1) == cats.unsqueeze(0)).to_type(ScalarType.Float32);
+            result = oneHot * (1 - epsilon) + sameCategory * epsilon / sameCategory.sum(1, keepdim: true);
+        }
+        return result.MoveToOuterDisposeScope();
+    }
+
+    internal static void CheckLabels(Tensor labels, long classes)
+    {
+        if (labels.numel() == 0) return;
+        using var scope = NewDisposeScope();
+        var min = labels.min().item<long>();
+        var max = labels.max().item<long>();
+        if (min < 0 || max >= classes)
+            throw new OmlException(Invariant($"labels must lie in [0, {classes}) (num_classes = {classes}), got values from {min} to {max}"));
+    }
+
+    /// <summary>cos(x_b, W_c) = normalize(x) · normalize(W)ᵀ → [B, C].</summary>
+    public static Tensor CosineLogits(Tensor features, Tensor weight)
+    {
+        using var scope = NewDisposeScope();
+        return nn.functional.normalize(features, p: 2, dim: 1)
+            .mm(nn.functional.normalize(weight, p: 2, dim: 1).t())
+            .MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// ArcFace logits (OML <c>ArcFaceLoss.fc</c>, §3.4): <c>s · where(onehot(y), φ, cos)</c> with
+    /// <c>φ = cos(θ + m)</c> when <c>cos &gt; −cos(m)</c>, else <c>cos − m·sin(m)</c>. <c>sin θ</c> is
+    /// <c>sqrt(1 − cos²)</c> clamped so that |cos| = 1 (or slightly above, by rounding) gives sin = 0 with a finite,
+    /// zero gradient instead of NaN (Q10).
+    /// </summary>
+    public static Tensor ArcFaceLogits(Tensor features, Tensor weight, Tensor labels, double m = 0.5, double s = 64)
+    {
+        if (features.dim() != 2 || weight.dim() != 2 || features.shape[1] != weight.shape[1])
+            throw new OmlException($"ArcFace needs features [B, in_features] and weight [num_classes, in_features], got [{string.Join(", ", features.shape)}] and [{string.Join(", ", weight.shape)}]");
+        using var scope = NewDisposeScope();
+        var y = labels.to(features.device).to_type(ScalarType.Int64).flatten();
+        if (y.shape[0] != features.shape[0])
+            throw new OmlException(Invariant($"ArcFace needs one label per feature row: {features.shape[0]} rows, {y.shape[0]} labels"));
+        CheckLabels(y, weight.shape[0]);
+        var cos = CosineLogits(features, weight);
+        var sinSquared = 1 - cos * cos;
+        const double tiny = 1e-12;
+        // where() alone would still send 0·inf = NaN through sqrt's backward: clamp inside, select outside
+        var sin = where(sinSquared > tiny, sinSquared.clamp_min(tiny).sqrt(), zeros_like(sinSquared));
+        var phi = cos * Math.Cos(m) - sin * Math.Sin(m);
+        phi = where(cos > -Math.Cos(m), phi, cos - Math.Sin(m) * m);
+        var isTarget = nn.functional.one_hot(y, weight.shape[0]).to_type(ScalarType.Bool);
+        return (where(isTarget, phi, cos) * s).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// ArcFace loss (§3.4): cross-entropy of <see cref="ArcFaceLogits"/> against the labels, or against
+    /// <see cref="LabelSmoothing"/> targets when <paramref name="epsilon"/> &gt; 0. When <paramref name="logs"/> is
+    /// given it receives <c>accuracy</c> = mean(argmax(cos) == y), computed on cos without the margin (as OML).
+    /// </summary>
+    public static Tensor ArcFace(Tensor features, Tensor weight, Tensor labels, double m = 0.5, double s = 64, double epsilon = 0,
+        Tensor? categories = null, LossReduction reduction = LossReduction.Mean, IDictionary<string, double>? logs = null)
+    {
+        if (!(epsilon >= 0 && epsilon < 1)) throw new OmlException(Invariant($"smoothing_epsilon must satisfy 0 <= epsilon < 1, got {epsilon}"));
+        using var scope = NewDisposeScope();
+        var y = labels.to(features.device).to_type(ScalarType.Int64).flatten();
+        var logits = ArcFaceLogits(features, weight, y, m, s);
+        var classes = (int)weight.shape[0];
+        Tensor perSample;
+        if (epsilon > 0)
+        {
+            var target = LabelSmoothing(y, classes, epsilon, categories?.to(features.device)).to_type(logits.dtype);
+            perSample = -(target * nn.functional.log_softmax(logits, 1)).sum(1);
+        }
+        else
+        {
+            perSample = nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.None);
+        }
+        if (logs is not null)
+        {
+            using var noGrad = no_grad();
+            logs["accuracy"] = (CosineLogits(features, weight).argmax(1) == y).to_type(ScalarType.Float64).mean().item<double>();
+        }
+        return Reduce(perSample, reduction).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,37 @@
+using static System.FormattableString;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Oml.Losses;
+
+/// <summary>
+/// OML's <c>TripletLossPlain</c> (§3.2): features [3K, D] whose rows (3j, 3j+1, 3j+2) are
+/// (anchor, positive, negative) of triplet j; delegates to <see cref="LossFunctions.Triplet"/>.
+/// </summary>
+public sealed class TripletLossPlain : nn.Module<Tensor, Tensor>
+{
+    public const string CriterionName = "triplet";
+
+    public TripletLossPlain(double? margin, LossReduction reduction = LossReduction.Mean) : base(nameof(TripletLossPlain))
+    {
+        LossFunctions.CheckMargin(margin);
+        Margin = margin;
+        Reduction = reduction;
+    }
+
+    public double? Margin { get; }
+
+    public LossReduction Reduction { get; }
+
+    public Dictionary<string, double> LastLogs { get; } = new();
+
+    public override Tensor forward(Tensor features)
+    {
+        if (features.dim() != 2 || features.shape[0] % 3 != 0)
+            throw new OmlException(Invariant($"TripletLossPlain needs features [3K, D] (rows anchor, positive, negative, ...), got [{string.Join(", ", features.shape)}]"));
+        using var scope = NewDisposeScope();
+        var triplets = features.view(-1, 3, features.shape[1]);
+        return LossFunctions.Triplet(triplets.select(1, 0), triplets.select(1, 1), triplets.select(1, 2), Margin, Reduction, LastLogs)
+            .MoveToOuterDisposeScope();
+    }
+}

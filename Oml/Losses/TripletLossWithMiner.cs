@@ -1,0 +1,63 @@
+using static System.FormattableString;
+using Oml.Miners;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Oml.Losses;
+
+/// <summary>
+/// OML's <c>TripletLossWithMiner(margin, miner, reduction)</c> (§3.3): mines (a, p, n) ids in the batch with
+/// <see cref="Miner"/> (default <see cref="AllTripletsMiner"/>), then <see cref="LossFunctions.Triplet"/> over all
+/// mined triplets. <see cref="LastLogs"/> is updated (never cleared, as OML) with <c>active_tri</c>,
+/// <c>pos_dist</c>, <c>neg_dist</c>; <see cref="LastTriplets"/> holds the last mined ids.
+/// </summary>
+public sealed class TripletLossWithMiner : nn.Module<Tensor, Tensor, Tensor>
+{
+    public const string CriterionName = "triplet";
+
+    public TripletLossWithMiner(double? margin, ITripletsMiner? miner = null, LossReduction reduction = LossReduction.Mean)
+        : base(nameof(TripletLossWithMiner))
+    {
+        LossFunctions.CheckMargin(margin);
+        Margin = margin;
+        Miner = miner ?? new AllTripletsMiner();
+        Reduction = reduction;
+    }
+
+    public double? Margin { get; }
+
+    public ITripletsMiner Miner { get; }
+
+    public LossReduction Reduction { get; }
+
+    public Dictionary<string, double> LastLogs { get; } = new();
+
+    public (int[] Anchors, int[] Positives, int[] Negatives) LastTriplets { get; private set; } = ([], [], []);
+
+    /// <summary>Features [B, D] and labels [B] (any integer tensor; squeezed as OML's <c>labels2list</c>).</summary>
+    public override Tensor forward(Tensor features, Tensor labels)
+    {
+        long[] list;
+        using (NewDisposeScope())
+            list = labels.to(CPU).to_type(ScalarType.Int64).flatten().data<long>().ToArray();
+        return Forward(features, list);
+    }
+
+    public Tensor Forward(Tensor features, IReadOnlyList<long> labels)
+    {
+        if (features.dim() != 2 || features.shape[0] != labels.Count)
+            throw new OmlException(Invariant($"TripletLossWithMiner needs features [B, D] and B labels: features [{string.Join(", ", features.shape)}], {labels.Count} labels"));
+        var (a, p, n) = Miner.Sample(features, labels);
+        if (a.Length == 0)
+            throw new OmlException(Invariant($"{Miner.GetType().Name} mined no triplets from a batch of {labels.Count}; check the miner's ranges against the sampler's n_instances / n_labels"));
+        LastTriplets = (a, p, n);
+        using var scope = NewDisposeScope();
+        var device = features.device;
+        return LossFunctions.Triplet(
+                features.index_select(0, tensor(a.Select(i => (long)i).ToArray(), device: device)),
+                features.index_select(0, tensor(p.Select(i => (long)i).ToArray(), device: device)),
+                features.index_select(0, tensor(n.Select(i => (long)i).ToArray(), device: device)),
+                Margin, Reduction, LastLogs)
+            .MoveToOuterDisposeScope();
+    }
+}
