@@ -53,7 +53,7 @@ internal sealed class CategoryLabels
         var details = shortOnes
             .Select(i => Invariant($"category '{Categories[i]}': {LabelsOf[i].Length} label(s) ({string.Join(", ", LabelsOf[i])})"))
             .ToArray();
-        var names = string.Join(", ", shortOnes.Select(i => Invariant($"'{Categories[i]}' has {LabelsOf[i].Length}")));
+        var names = string.Join(", ", shortOnes.Select(i => Invariant($"category '{Categories[i]}' has {LabelsOf[i].Length}")));
         throw new OmlException(
             Invariant($"{sampler}: All the categories must have at least {nLabels} unique labels (n_labels={nLabels}), but {names}. {remedy}"),
             details);
