@@ -74,6 +74,15 @@ public sealed class BalanceSamplerTests
     }
 
     [Fact]
+    public void OmlExampleBatchesArePinnedForSeedZero()
+    {
+        // System.Random(int) is a fixed algorithm: a resumed run on a later build gets these batches again
+        long[] labels = [0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2];
+        var batches = new BalanceSampler(labels, nLabels: 2, nInstances: 3, seed: 0).Epoch(0);
+        Assert.Equal("0,4,8,6,2,10 | 3,7,7,5,9,1", string.Join(" | ", batches.Select(b => string.Join(",", b))));
+    }
+
+    [Fact]
     public void SmallClassesAreUpsampledWithAllTheirRows()
     {
         long[] labels = [0, 0, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2];
