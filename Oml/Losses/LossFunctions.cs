@@ -182,4 +182,45 @@ public static class LossFunctions
         }
         return Reduce(perSample, reduction).MoveToOuterDisposeScope();
     }
+
+    internal static void CheckSurrogatePrecisionArgs(int k, double temperature1, double temperature2)
+    {
+        if (k < 1) throw new OmlException(Invariant($"criterion.args.k must be a positive integer, got {k}"));
+        if (!(temperature1 > 0 && double.IsFinite(temperature1)) || !(temperature2 > 0 && double.IsFinite(temperature2)))
+            throw new OmlException(Invariant($"criterion.args.temperature1 and temperature2 must be positive numbers, got {temperature1} and {temperature2}"));
+    }
+
+    /// <summary>
+    /// Surrogate precision (OML <c>surrogate_precision</c>, §3.6) on Euclidean distances of the batch:
+    /// see <see cref="SurrogatePrecisionFromDistances"/>.
+    /// </summary>
+    public static Tensor SurrogatePrecision(Tensor features, Tensor labels, int k, double temperature1 = 1.0, double temperature2 = 0.01, LossReduction reduction = LossReduction.Mean)
+    {
+        if (features.dim() != 2) throw new OmlException($"surrogate precision needs features [N, D], got [{string.Join(", ", features.shape)}]");
+        using var scope = NewDisposeScope();
+        return SurrogatePrecisionFromDistances(PairwiseDistance(features, features), labels, k, temperature1, temperature2, reduction).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Surrogate precision on a given [N, N] distance matrix (row b = query b, the diagonal is the query itself):
+    /// with k' = k + 1, <c>rank[b,c] = Σ_a σ((D[b,c] − D[b,a]) / t2)</c>,
+    /// <c>P_b = Σ_c σ((k' − rank[b,c]) / t1) · M[b,c] / min(Σ_c M[b,c], k')</c> (M = same label, diagonal included);
+    /// the loss is <c>1 − reduce(P)</c> (so with "none" it is <c>1 − P</c> per query, with "sum" <c>1 − ΣP</c>, as OML).
+    /// </summary>
+    public static Tensor SurrogatePrecisionFromDistances(Tensor distances, Tensor labels, int k, double temperature1 = 1.0, double temperature2 = 0.01, LossReduction reduction = LossReduction.Mean)
+    {
+        CheckSurrogatePrecisionArgs(k, temperature1, temperature2);
+        if (distances.dim() != 2 || distances.shape[0] != distances.shape[1])
+            throw new OmlException($"surrogate precision needs a square distance matrix, got [{string.Join(", ", distances.shape)}]");
+        using var scope = NewDisposeScope();
+        var y = labels.to(distances.device).flatten();
+        if (y.shape[0] != distances.shape[0])
+            throw new OmlException(Invariant($"surrogate precision needs one label per feature row: {distances.shape[0]} rows, {y.shape[0]} labels"));
+        var kPrime = k + 1;
+        var mask = (y.unsqueeze(1) == y.unsqueeze(0)).to_type(distances.dtype);
+        // [N, N, N]: (b, c, a) → σ((D[b,c] − D[b,a]) / t2)
+        var rank = sigmoid((distances.unsqueeze(2) - distances.unsqueeze(1)) / temperature2).sum(2);
+        var precision = (sigmoid((kPrime - rank) / temperature1) * mask).sum(1) / mask.sum(1).clamp_max(kPrime);
+        return (1 - Reduce(precision, reduction)).MoveToOuterDisposeScope();
+    }
 }
