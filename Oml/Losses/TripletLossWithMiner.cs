@@ -10,7 +10,9 @@ namespace Oml.Losses;
 /// <see cref="Miner"/> (default <see cref="AllTripletsMiner"/>), then <see cref="LossFunctions.Triplet"/> over all
 /// mined triplets. A tensor miner (<see cref="ITripletTensorMiner"/>, e.g. <see cref="HardClusterMiner"/>) may be
 /// given instead: its triplet tensors go straight to the loss, <see cref="Miner"/> is then null and
-/// <see cref="LastTriplets"/> stays empty. <see cref="LastLogs"/> is updated (never cleared, as OML) with <c>active_tri</c>,
+/// <see cref="LastTriplets"/> stays empty; with <see cref="TripletMinerWithMemory"/> the logs gain
+/// <c>orig_active_tri</c>, <c>bank_active_tri</c>, <c>pos_dist_orig</c>, <c>neg_dist_orig</c>, <c>pos_dist_bank</c>,
+/// <c>neg_dist_bank</c>, and with <see cref="MinerWithBank"/> the miner's own logs. <see cref="LastLogs"/> is updated (never cleared, as OML) with <c>active_tri</c>,
 /// <c>pos_dist</c>, <c>neg_dist</c>; <see cref="LastTriplets"/> holds the last mined ids.
 /// </summary>
 public sealed class TripletLossWithMiner : nn.Module<Tensor, Tensor, Tensor>
@@ -84,6 +86,27 @@ public sealed class TripletLossWithMiner : nn.Module<Tensor, Tensor, Tensor>
         var (a, p, n) = miner.SampleTensors(features, labels);
         if (a.shape[0] == 0)
             throw new OmlException(Invariant($"{miner.GetType().Name} mined no triplets from a batch of {labels.Count}"));
-        return LossFunctions.Triplet(a, p, n, Margin, Reduction, LastLogs).MoveToOuterDisposeScope();
+        var loss = LossFunctions.Triplet(a, p, n, Margin, Reduction, LastLogs);
+        if (miner is TripletMinerWithMemory memory) LogOriginalAndBank(memory.LastIsOriginal, a, p, n);
+        if (miner is MinerWithBank bank)
+            foreach (var (key, value) in bank.LastLogs) LastLogs[key] = value;
+        return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>OML's extra logs for <see cref="TripletMinerWithMemory"/>: active_tri and distances of the original and the bank triplets.</summary>
+    private void LogOriginalAndBank(bool[] isOriginal, Tensor a, Tensor p, Tensor n)
+    {
+        using var noGrad = no_grad();
+        foreach (var (original, suffix) in new[] { (true, "orig"), (false, "bank") })
+        {
+            var ids = Enumerable.Range(0, isOriginal.Length).Where(i => isOriginal[i] == original).Select(i => (long)i).ToArray();
+            if (ids.Length == 0) continue;
+            var index = tensor(ids, device: a.device);
+            var part = new Dictionary<string, double>();
+            LossFunctions.Triplet(a.index_select(0, index), p.index_select(0, index), n.index_select(0, index), Margin, LossReduction.None, part);
+            LastLogs[suffix + "_active_tri"] = part["active_tri"];
+            LastLogs["pos_dist_" + suffix] = part["pos_dist"];
+            LastLogs["neg_dist_" + suffix] = part["neg_dist"];
+        }
     }
 }
