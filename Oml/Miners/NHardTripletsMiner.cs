@@ -33,12 +33,14 @@ public sealed class NHardTripletsMiner : ITripletsMiner
         return SampleFromDistances(MinerInput.Distances(features), labels);
     }
 
-    internal (int[] Anchors, int[] Positives, int[] Negatives) SampleFromDistances(double[] distances, IReadOnlyList<long> labels)
+    /// <summary>The mining on a row-major [B, B] distance matrix; rows flagged in <paramref name="ignoreAnchor"/> are never anchors.</summary>
+    internal (int[] Anchors, int[] Positives, int[] Negatives) SampleFromDistances(double[] distances, IReadOnlyList<long> labels, bool[]? ignoreAnchor = null)
     {
         var b = labels.Count;
         List<int> a = [], p = [], n = [];
         for (var i = 0; i < b; i++)
         {
+            if (ignoreAnchor is not null && ignoreAnchor[i]) continue;
             var row = i * b;
             var positives = Enumerable.Range(0, b).Where(j => j != i && labels[j] == labels[i])
                 .OrderByDescending(j => distances[row + j]).ThenBy(j => j);
