@@ -31,6 +31,7 @@ public static class DatasetSourceReport
                            $"{written.TrainClasses} + {written.ValidationClasses} classes) in {clock.Elapsed.TotalSeconds:0.0} s -> {Markup.Escape(written.OutputDirectory)}");
         foreach (var warning in written.Warnings) console.MarkupLine("[yellow]warning:[/] " + Markup.Escape(warning));
 
+        DatasetFrame? frame = null;
         foreach (var csv in written.CsvFiles)
         {
             var validation = DatasetFrame.Validate(csv);
@@ -40,8 +41,9 @@ public static class DatasetSourceReport
                 throw new OmlException($"{csv} was written but is not a valid OML dataframe; this is a bug, please report it");
             }
             console.MarkupLine($"  {Markup.Escape(csv)} [green]valid[/]");
+            if (csv == written.DataFrame) frame = DatasetFrame.FromValidation(validation, DatasetValidator.ResolveRoot(csv, new DatasetLoadOptions()));
         }
-        ConsoleReport.Summary(console, DatasetFrame.Load(written.DataFrame, new DatasetLoadOptions { CheckFilesExist = false }).Summarize());
+        ConsoleReport.Summary(console, frame!.Summarize()); // DataFrame is the first of CsvFiles
         return 0;
     }
 }

@@ -43,7 +43,7 @@ public sealed class CheckCommand(IAnsiConsole console) : Command<CheckCommand.Se
             console.MarkupLine($"[red]not valid:[/] {count} error{(count == 1 ? "" : "s")} (rows are numbered as in a spreadsheet, the header is row 1)");
             return OmlApp.UserError;
         }
-        var frame = DatasetFrame.Load(settings.Csv, options with { CheckFilesExist = false });
+        var frame = DatasetFrame.FromValidation(validation, DatasetValidator.ResolveRoot(settings.Csv, options));
         ConsoleReport.Summary(console, frame.Summarize());
         if (settings.Images && !settings.NoFiles)
         {

@@ -21,9 +21,7 @@ public sealed class CliTorchLoadTests : IDisposable
         {
             Assert.Skip($"this system's libstdc++ ({system ?? "not found"}) loads the unpatched library");
         }
-        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var unpatched = Path.Combine(packages, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", TorchLoadDiagnosis.NativeLibraryName);
-        if (!File.Exists(unpatched)) Assert.Skip(unpatched + " is not in the NuGet cache");
+        var unpatched = NuGetCache.UnpatchedTorchSharpLibrary();
 
         var app = Directory.CreateDirectory(_dir.File("app")).FullName;
         foreach (var file in Directory.GetFiles(AppContext.BaseDirectory))

@@ -1,16 +1,11 @@
 using Oml.Runtime;
+using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.Runtime;
 
 public sealed class ElfVersionNeedsTests
 {
-    private static string PackagedLibrary()
-    {
-        var home = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var path = Path.Combine(home, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", TorchLoadDiagnosis.NativeLibraryName);
-        if (!File.Exists(path)) Assert.Skip($"{path} is not in the NuGet cache");
-        return path;
-    }
+    private static string PackagedLibrary() => NuGetCache.UnpatchedTorchSharpLibrary();
 
     [Fact]
     public void ThePackagedLibraryNeedsGlibcxx3432Strictly()

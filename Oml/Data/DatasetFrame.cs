@@ -84,9 +84,14 @@ public sealed class DatasetFrame
         {
             throw new OmlException($"dataset root '{options.DatasetRoot}' is not a folder (working directory: {Environment.CurrentDirectory})");
         }
-        var validation = Validate(csvPath, options);
+        return FromValidation(Validate(csvPath, options), DatasetValidator.ResolveRoot(csvPath, options));
+    }
+
+    /// <summary>The frame of a validation already done (e.g. after printing its problems); throws if it has errors.</summary>
+    public static DatasetFrame FromValidation(DatasetValidation validation, string datasetRoot)
+    {
         ThrowIfInvalid(validation);
-        return new DatasetFrame(csvPath, DatasetValidator.ResolveRoot(csvPath, options), validation);
+        return new DatasetFrame(validation.Source, Path.GetFullPath(datasetRoot), validation);
     }
 
     /// <summary>Validates rows made in code, exactly as if they had been read from a CSV file.</summary>
@@ -94,9 +99,7 @@ public sealed class DatasetFrame
     {
         var table = CsvTable.Parse(DatasetCsv.ToCsvText(rows), "rows");
         var options = new DatasetLoadOptions { DatasetRoot = datasetRoot, CheckFilesExist = checkFilesExist };
-        var validation = DatasetValidator.Validate(table, options);
-        ThrowIfInvalid(validation);
-        return new DatasetFrame("rows", Path.GetFullPath(datasetRoot), validation);
+        return FromValidation(DatasetValidator.Validate(table, options), datasetRoot);
     }
 
     /// <summary>All problems of a CSV file, without throwing (what <c>oml dataset check</c> prints).</summary>
