@@ -24,6 +24,9 @@ public sealed class BlockArgs
 
     public IEnumerable<string> Keys => _values.Keys;
 
+    /// <summary>The config path of one key (<c>sampler.args.n_labels</c>; just the key at the top level).</summary>
+    public string KeyPath(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
+
     public static BlockArgs Empty(string path) => new(null, path);
 
     public static BlockArgs From(string path, params (string Key, object? Value)[] values) =>
@@ -44,7 +47,7 @@ public sealed class BlockArgs
     public int? GetNullableInt(string key)
     {
         var value = GetRaw(key);
-        return value is null ? null : ToInt(value, $"{Path}.{key}");
+        return value is null ? null : ToInt(value, KeyPath(key));
     }
 
     public double GetDouble(string key, double defaultValue) => GetNullableDouble(key) ?? defaultValue;
@@ -54,7 +57,7 @@ public sealed class BlockArgs
     public double? GetNullableDouble(string key)
     {
         var value = GetRaw(key);
-        return value is null ? null : ToDouble(value, $"{Path}.{key}");
+        return value is null ? null : ToDouble(value, KeyPath(key));
     }
 
     public bool GetBool(string key, bool defaultValue)
@@ -65,7 +68,7 @@ public sealed class BlockArgs
             null => defaultValue,
             bool b => b,
             string s when bool.TryParse(s, out var b) => b,
-            _ => throw WrongType($"{Path}.{key}", value, "true or false"),
+            _ => throw WrongType(KeyPath(key), value, "true or false"),
         };
     }
 
@@ -80,7 +83,7 @@ public sealed class BlockArgs
         {
             null => null,
             string s => s,
-            bool or IList<object?> or IDictionary<string, object?> => throw WrongType($"{Path}.{key}", value, "a string"),
+            bool or IList<object?> or IDictionary<string, object?> => throw WrongType(KeyPath(key), value, "a string"),
             _ => Convert.ToString(value, CultureInfo.InvariantCulture),
         };
     }
@@ -89,7 +92,7 @@ public sealed class BlockArgs
     {
         var value = GetRaw(key);
         if (value is null) return defaultValue;
-        var path = $"{Path}.{key}";
+        var path = KeyPath(key);
         return AsList(value, path, "a list of numbers").Select((v, i) => ToDouble(v, $"{path}[{i}]")).ToArray();
     }
 
@@ -97,9 +100,16 @@ public sealed class BlockArgs
     {
         var value = GetRaw(key);
         if (value is null) return defaultValue;
-        var path = $"{Path}.{key}";
+        var path = KeyPath(key);
         return AsList(value, path, "a list of integers").Select((v, i) => ToInt(v, $"{path}[{i}]")).ToArray();
     }
+
+    /// <summary>A nested <c>{name, args}</c> block, or null when the key is absent or null.</summary>
+    public ConfigBlock? GetBlock(string key) => ConfigBlock.FromValue(GetRaw(key), KeyPath(key));
+
+    /// <summary>A nested <c>{name, args}</c> block that must be present.</summary>
+    public ConfigBlock GetRequiredBlock(string key, string example) =>
+        GetBlock(key) ?? throw new OmlException($"{KeyPath(key)} is required: a block like {example}");
 
     /// <summary>Fails with the list of keys that no getter asked for.</summary>
     public void EnsureAllKeysUsed(string blockName)
@@ -107,14 +117,14 @@ public sealed class BlockArgs
         var unknown = _values.Keys.Where(k => !_read.Contains(k)).OrderBy(k => k, StringComparer.Ordinal).ToArray();
         if (unknown.Length == 0) return;
         var valid = _read.OrderBy(k => k, StringComparer.Ordinal).ToArray();
-        var details = unknown.Select(k => $"{Path}.{k}: unknown key{NameSuggestions.DidYouMean(k, valid)}").ToArray();
+        var details = unknown.Select(k => $"{KeyPath(k)}: unknown key{NameSuggestions.DidYouMean(k, valid)}").ToArray();
         throw new OmlException(
-            $"'{blockName}' does not take {string.Join(", ", unknown.Select(k => $"'{k}'"))} at {Path}; valid keys: {string.Join(", ", valid)}",
+            $"'{blockName}' does not take {string.Join(", ", unknown.Select(k => $"'{k}'"))}{(Path.Length == 0 ? "" : $" at {Path}")}; valid keys: {string.Join(", ", valid)}",
             details);
     }
 
     private OmlException Missing(string key, string expected) =>
-        new($"{Path}.{key} is required: expected {expected}");
+        new($"{KeyPath(key)} is required: expected {expected}");
 
     internal static OmlException WrongType(string path, object? value, string expected) =>
         new($"{path} = {Describe(value)} is not valid: expected {expected}");

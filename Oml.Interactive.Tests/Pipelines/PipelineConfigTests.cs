@@ -1,0 +1,79 @@
+using Oml.Pipelines;
+
+namespace Oml.Tests.Pipelines;
+
+public sealed class PipelineConfigTests
+{
+    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "oml-configs", name);
+
+    [Fact]
+    public void OmlCarsTrainConfigReadsUnchangedWithNotesForWhatIsNotUsedHere()
+    {
+        var config = TrainPipelineConfig.Load(Fixture("train_cars.yaml"), now: new DateTime(2026, 1, 2, 3, 4, 5));
+
+        Assert.Equal(42, config.Seed);
+        Assert.Equal("data/CARS196/", config.DatasetRoot);
+        Assert.Equal("df_with_bboxes.csv", config.DataframeName);
+        Assert.Equal("balance", config.Sampler!.Name);
+        Assert.Equal(20L, config.Sampler.Args["n_labels"]);
+        Assert.Equal("triplet_with_miner", config.Criterion.Name);
+        Assert.Equal("criterion", config.Criterion.Path);
+        Assert.Equal(10, config.ValidPeriod);
+        Assert.Equal("OVERALL/cmc/1", config.MetricForCheckpointing);
+        Assert.Equal(CheckpointMode.Max, config.ModeForCheckpointing);
+        Assert.Equal(Path.Combine("logs/CARS196/", "2026-01-02_03-04-05_metric_learning_cars"), config.Logs.RunDirectory);
+        Assert.Equal(["metric_learning_cars", "cars"], config.Logs.Tags);
+        Assert.Equal([1], config.MetricArgs.CmcTopK);
+        Assert.Contains(config.Notes, n => n.StartsWith("logger: wandb", StringComparison.Ordinal));
+        Assert.Contains(config.Notes, n => n.StartsWith("accelerator: gpu", StringComparison.Ordinal) || n.StartsWith("hydra", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void OmlPipelineTestConfigReadsWithItsSchedulingAndTrainerArgs()
+    {
+        var config = TrainPipelineConfig.Load(Fixture("test_pipelines_train.yaml"));
+
+        Assert.Equal("multi_step", config.Scheduling!.Scheduler.Name);
+        Assert.Equal(SchedulerInterval.Epoch, config.Scheduling.Interval);
+        Assert.Equal(TimeSpan.FromHours(12), config.MaxTime);
+        Assert.Equal("sgd", config.Optimizer.Name);
+        Assert.Contains(config.Notes, n => n.Contains("devices: 2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void OmlValidateAndPredictConfigsRead()
+    {
+        var validate = ValidatePipelineConfig.Load(Fixture("val_cars.yaml"));
+        Assert.Equal(256, validate.BatchSizeVal);
+        Assert.Equal("vits16_cars", validate.Extractor.Args["weights"]);
+        var predict = PredictPipelineConfig.Load(Fixture("predict_cars.yaml"));
+        Assert.Equal("data/", predict.DataDir);
+        Assert.Equal(64, predict.BatchSize);
+    }
+
+    [Fact]
+    public void ATrainingConfigAlsoValidates()
+    {
+        var validate = ValidatePipelineConfig.Load(Fixture("train_cars.yaml"));
+        Assert.Equal(512, validate.BatchSizeVal);
+        Assert.Contains(validate.Notes, n => n.StartsWith("training keys not used by validation", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("max_epoch=3", "did you mean 'max_epochs'")]
+    [InlineData("max_epochs=abc", "max_epochs = 'abc' is not valid: expected an integer")]
+    [InlineData("max_epochs=0", "max_epochs = 0 is not valid")]
+    [InlineData("~seed", "seed is required")]
+    [InlineData("~sampler", "sampler is required")]
+    [InlineData("sampler=null", "bs_train is required")]
+    [InlineData("~optimizer.args.lr", "optimizer.args.lr is required")]
+    [InlineData("criterion.nmae=x", "criterion has 'nmae'")]
+    [InlineData("mode_for_checkpointing=maximum", "expected max or min")]
+    [InlineData("scheduling={scheduler: {name: reduce_on_plateau, args: {}}}", "monitor_metric is required")]
+    [InlineData("scheduling.scheduler_interval=batch", "expected step or epoch")]
+    public void MistakesNameTheConfigPath(string change, string expected)
+    {
+        var error = Assert.Throws<OmlException>(() => TrainPipelineConfig.Load(Fixture("train_cars.yaml"), ["scheduling={scheduler: {name: step, args: {step_size: 2}}}", change]));
+        Assert.Contains(expected, error.Message + string.Join("\n", error.Details));
+    }
+}

@@ -1,0 +1,55 @@
+using Oml.Config;
+using Oml.Registries;
+
+namespace Oml.Pipelines;
+
+/// <summary>
+/// The keys OML's prediction pipeline reads (§2.4): every image under <c>data_dir</c> (jpg, jpeg, png, any case;
+/// this version also takes bmp, gif, webp), or instead the rows of a dataframe (<c>dataframe</c>, with
+/// <c>dataset_root</c>); embeddings go to <c>save_dir</c>.
+/// </summary>
+public sealed record PredictPipelineConfig
+{
+    public required EngineSettings Engine { get; init; }
+    public string? DataDir { get; init; }
+    public string? Dataframe { get; init; }
+    public string? DatasetRoot { get; init; }
+    public required ConfigBlock TransformsPredict { get; init; }
+    public required int BatchSize { get; init; }
+    public required int NumWorkers { get; init; }
+    public required ConfigBlock Extractor { get; init; }
+    public required string SaveDir { get; init; }
+    public required IReadOnlyDictionary<string, object?> Values { get; init; }
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    public static PredictPipelineConfig Load(string path, IEnumerable<string>? overrides = null) =>
+        From(ConfigLoader.Load(path, overrides));
+
+    public static PredictPipelineConfig From(LoadedConfig loaded)
+    {
+        var root = new BlockArgs(loaded.Values, "");
+        var notes = new List<string>(loaded.Notes);
+        var engine = EngineSettings.Read(root);
+        notes.AddRange(engine.Notes);
+        var config = new PredictPipelineConfig
+        {
+            Engine = engine,
+            DataDir = root.GetNullableString("data_dir"),
+            Dataframe = root.GetNullableString("dataframe"),
+            DatasetRoot = root.GetNullableString("dataset_root"),
+            TransformsPredict = root.GetRequiredBlock("transforms_predict", "{name: norm_resize_torch, args: {im_size: 224}}"),
+            BatchSize = root.GetInt("bs"),
+            NumWorkers = root.GetInt("num_workers", 0),
+            Extractor = root.GetRequiredBlock("extractor", "{name: resnet, args: {arch: resnet18, weights: path/to/best.ckpt}}"),
+            SaveDir = root.GetString("save_dir", "."),
+            Values = loaded.Values,
+            Notes = notes,
+        };
+        if (config.DataDir is null == (config.Dataframe is null))
+        {
+            throw new OmlException("give exactly one of data_dir (a folder of images) or dataframe (an OML csv, with dataset_root for relative paths)");
+        }
+        root.EnsureAllKeysUsed("the prediction config");
+        return config;
+    }
+}

@@ -1,0 +1,166 @@
+using Oml.Config;
+using Oml.Metrics;
+using Oml.Registries;
+
+namespace Oml.Pipelines;
+
+/// <summary>
+/// Every key that OML's training pipeline reads (oml-behaviour.md §2.1), with OML's defaults and required keys,
+/// plus <c>resume</c>. Unknown top-level keys are an error with a "did you mean"; keys that only make sense for
+/// Hydra, Lightning or online loggers are accepted and reported in <see cref="Notes"/>.
+/// </summary>
+public sealed record TrainPipelineConfig
+{
+    public required int Seed { get; init; }
+    public required EngineSettings Engine { get; init; }
+    public required string DatasetRoot { get; init; }
+    public required string DataframeName { get; init; }
+    public required ConfigBlock TransformsTrain { get; init; }
+    public required ConfigBlock TransformsVal { get; init; }
+    public int CacheSize { get; init; }
+    public bool ShowDatasetWarnings { get; init; } = true;
+    public ConfigBlock? Sampler { get; init; }
+    public int? BatchSizeTrain { get; init; }
+    public required int NumWorkers { get; init; }
+    public required int BatchSizeVal { get; init; }
+    public required ConfigBlock Extractor { get; init; }
+    public required ConfigBlock Criterion { get; init; }
+    public required ConfigBlock Optimizer { get; init; }
+    public SchedulingConfig? Scheduling { get; init; }
+    public int FreezeNEpochs { get; init; }
+    public required MetricArgs MetricArgs { get; init; }
+    public IReadOnlyDictionary<string, object?> MetricArgsValues { get; init; } = new Dictionary<string, object?>();
+    public ConfigBlock? Postprocessor { get; init; }
+    public bool LogImages { get; init; }
+    public required int MaxEpochs { get; init; }
+    public required int ValidPeriod { get; init; }
+    public required string MetricForCheckpointing { get; init; }
+    public CheckpointMode ModeForCheckpointing { get; init; } = CheckpointMode.Max;
+    public TimeSpan? MaxTime { get; init; }
+    public int? LimitTrainBatches { get; init; }
+    public required RunLogSettings Logs { get; init; }
+    public string? Resume { get; init; }
+
+    /// <summary>The composed config as loaded (written to the run folder as <c>config.yaml</c>).</summary>
+    public required IReadOnlyDictionary<string, object?> Values { get; init; }
+
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    public static TrainPipelineConfig Load(string path, IEnumerable<string>? overrides = null, DateTime? now = null)
+    {
+        var time = now ?? DateTime.Now;
+        var loaded = ConfigLoader.Load(path, overrides, time);
+        return From(loaded, time);
+    }
+
+    public static TrainPipelineConfig From(LoadedConfig loaded, DateTime now)
+    {
+        var root = new BlockArgs(loaded.Values, "");
+        var notes = new List<string>(loaded.Notes);
+
+        var engine = EngineSettings.Read(root);
+        notes.AddRange(engine.Notes);
+        var logs = RunLogSettings.Read(root, now);
+        notes.AddRange(logs.Notes);
+
+        var sampler = root.GetBlock("sampler");
+        if (!loaded.Values.ContainsKey("sampler"))
+        {
+            throw new OmlException("sampler is required: a batch sampler block such as {name: balance, args: {n_labels: 8, n_instances: 4}}, or null with bs_train for random batches");
+        }
+        var bsTrain = root.GetNullableInt("bs_train");
+        if (sampler is null && bsTrain is null)
+        {
+            throw new OmlException("bs_train is required when sampler is null: the batch size of random training batches");
+        }
+
+        var optimizer = root.GetRequiredBlock("optimizer", "{name: adam, args: {lr: 1e-4}}");
+        if (!optimizer.Args.ContainsKey("lr")) throw new OmlException("optimizer.args.lr is required: the learning rate, e.g. 1e-4");
+
+        var metricArgsValues = root.GetRaw("metric_args") as IReadOnlyDictionary<string, object?> ?? new Dictionary<string, object?>();
+        var metricArgs = MetricArgs.FromConfig(new BlockArgs(metricArgsValues, "metric_args"));
+
+        var mode = root.GetString("mode_for_checkpointing", "max") switch
+        {
+            "max" => CheckpointMode.Max,
+            "min" => CheckpointMode.Min,
+            var other => throw new OmlException($"mode_for_checkpointing = '{other}' is not valid: expected max or min"),
+        };
+
+        var (maxTime, limitTrainBatches) = ReadTrainerExtraArgs(root, notes);
+
+        var config = new TrainPipelineConfig
+        {
+            Seed = root.GetInt("seed"),
+            Engine = engine,
+            DatasetRoot = root.GetString("dataset_root"),
+            DataframeName = root.GetString("dataframe_name"),
+            TransformsTrain = root.GetRequiredBlock("transforms_train", "{name: augs_torch, args: {im_size: 224}}"),
+            TransformsVal = root.GetRequiredBlock("transforms_val", "{name: norm_resize_torch, args: {im_size: 224}}"),
+            CacheSize = root.GetInt("cache_size", 0),
+            ShowDatasetWarnings = root.GetBool("show_dataset_warnings", true),
+            Sampler = sampler,
+            BatchSizeTrain = bsTrain,
+            NumWorkers = root.GetInt("num_workers"),
+            BatchSizeVal = Positive(root, "bs_val"),
+            Extractor = root.GetRequiredBlock("extractor", "{name: resnet, args: {arch: resnet18, remove_fc: true, gem_p: null, normalise_features: false, weights: null}}"),
+            Criterion = root.GetRequiredBlock("criterion", "{name: triplet_with_miner, args: {margin: 0.2, miner: {name: all_triplets, args: {}}}}"),
+            Optimizer = optimizer,
+            Scheduling = SchedulingConfig.Read(root, "scheduling"),
+            FreezeNEpochs = root.GetInt("freeze_n_epochs", 0),
+            MetricArgs = metricArgs,
+            MetricArgsValues = metricArgsValues,
+            Postprocessor = root.GetBlock("postprocessor"),
+            LogImages = root.GetBool("log_images", false),
+            MaxEpochs = Positive(root, "max_epochs"),
+            ValidPeriod = Positive(root, "valid_period"),
+            MetricForCheckpointing = root.GetString("metric_for_checkpointing"),
+            ModeForCheckpointing = mode,
+            MaxTime = maxTime,
+            LimitTrainBatches = limitTrainBatches,
+            Logs = logs,
+            Resume = root.GetNullableString("resume"),
+            Values = loaded.Values,
+            Notes = notes,
+        };
+        if (config.Scheduling is { Scheduler.Name: "reduce_on_plateau", MonitorMetric: null })
+        {
+            throw new OmlException("scheduling.monitor_metric is required with reduce_on_plateau: the validation metric it watches, e.g. OVERALL/cmc/1");
+        }
+        root.GetRaw("find_unused_parameters");
+        root.EnsureAllKeysUsed("the training config");
+        return config;
+    }
+
+    private static int Positive(BlockArgs root, string key)
+    {
+        var value = root.GetInt(key);
+        return value >= 1 ? value : throw new OmlException($"{key} = {value} is not valid: expected an integer >= 1");
+    }
+
+    private static (TimeSpan? MaxTime, int? LimitTrainBatches) ReadTrainerExtraArgs(BlockArgs root, List<string> notes)
+    {
+        if (root.GetRaw("lightning_trainer_extra_args") is not IReadOnlyDictionary<string, object?> extra) return (null, null);
+        var args = new BlockArgs(extra, "lightning_trainer_extra_args");
+        TimeSpan? maxTime = null;
+        var maxTimeText = args.GetNullableString("max_time");
+        if (maxTimeText is not null)
+        {
+            // Lightning's "DD:HH:MM:SS"
+            var parts = maxTimeText.Split(':');
+            if (parts.Length != 4 || !parts.All(p => int.TryParse(p, out _)))
+            {
+                throw new OmlException($"lightning_trainer_extra_args.max_time = '{maxTimeText}' is not valid: expected DD:HH:MM:SS, e.g. 00:12:00:00");
+            }
+            var n = parts.Select(int.Parse).ToArray();
+            maxTime = new TimeSpan(n[0], n[1], n[2], n[3]);
+        }
+        var limit = args.GetNullableInt("limit_train_batches");
+        foreach (var key in extra.Keys.Where(k => k is not ("max_time" or "limit_train_batches")))
+        {
+            args.GetRaw(key);
+            notes.Add($"lightning_trainer_extra_args.{key}: a Lightning Trainer setting with no equivalent here; ignored (supported: max_time, limit_train_batches)");
+        }
+        return (maxTime, limit);
+    }
+}
