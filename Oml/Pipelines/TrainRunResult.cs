@@ -1,0 +1,21 @@
+namespace Oml.Pipelines;
+
+/// <summary>
+/// What a training run produced: the run folder, checkpoints, per-epoch history and the last validation metrics.
+/// The trained extractor stays available in <c>Extractor</c> (for notebooks); dispose the result to free it.
+/// </summary>
+public sealed class TrainRunResult : IDisposable
+{
+    public required string RunDirectory { get; init; }
+    public required TrainStopReason StopReason { get; init; }
+    public required int EpochsCompleted { get; init; }
+    public string? BestCheckpoint { get; init; }
+    public string? LastCheckpoint { get; init; }
+    public double? BestMetric { get; init; }
+    public required string MonitoredMetric { get; init; }
+    public required IReadOnlyList<Training.EpochRecord> History { get; init; }
+    public IReadOnlyDictionary<string, double> LastMetrics { get; init; } = new Dictionary<string, double>();
+    // MODELS public Models.Extractor? Extractor { get; init; }
+
+    public void Dispose() { } // MODELS => Extractor?.Dispose();
+}

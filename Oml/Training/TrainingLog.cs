@@ -1,0 +1,64 @@
+using System.Globalization;
+using static TorchSharp.torch;
+
+namespace Oml.Training;
+
+/// <summary>
+/// A run's logs in its folder: <c>log.csv</c> in long format (<c>time,epoch,step,kind,name,value</c>: one row per
+/// step loss, criterion log, learning rate and validation metric, so new names never change the columns) and
+/// TensorBoard event files under <c>tensorboard/</c> (the same names as OML logs: <c>loss</c>, <c>OVERALL/cmc/1</c>).
+/// A resumed run appends to both.
+/// </summary>
+public sealed class TrainingLog : IDisposable
+{
+    private readonly StreamWriter _csv;
+    private readonly TorchSharp.Modules.SummaryWriter? _tensorBoard;
+    private readonly DateTime _started = DateTime.UtcNow;
+
+    public TrainingLog(string runDirectory, bool tensorBoard = true)
+    {
+        Directory.CreateDirectory(runDirectory);
+        CsvPath = Path.Combine(runDirectory, "log.csv");
+        var exists = File.Exists(CsvPath);
+        _csv = new StreamWriter(new FileStream(CsvPath, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = false };
+        if (!exists) _csv.WriteLine("time,epoch,step,kind,name,value");
+        if (tensorBoard)
+        {
+            TensorBoardDirectory = Path.Combine(runDirectory, "tensorboard");
+            _tensorBoard = utils.tensorboard.SummaryWriter(TensorBoardDirectory);
+        }
+    }
+
+    public string CsvPath { get; }
+
+    public string? TensorBoardDirectory { get; }
+
+    public void Step(int epoch, long step, double loss, IReadOnlyDictionary<string, double> logs, double learningRate)
+    {
+        Write(epoch, step, "train", "loss", loss);
+        foreach (var (name, value) in logs) Write(epoch, step, "train", name, value);
+        Write(epoch, step, "train", "lr", learningRate);
+    }
+
+    public void Validation(int epoch, long step, IReadOnlyDictionary<string, double> metrics)
+    {
+        foreach (var (name, value) in metrics) Write(epoch, step, "val", name, value);
+        _csv.Flush();
+    }
+
+    public void Image(string tag, string pngPath, long step) => _tensorBoard?.add_img(tag, pngPath, (int)step);
+
+    public void EndEpoch() => _csv.Flush();
+
+    private void Write(int epoch, long step, string kind, string name, double value)
+    {
+        var seconds = (DateTime.UtcNow - _started).TotalSeconds;
+        _csv.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{seconds:0.###},{epoch},{step},{kind},{Quote(name)},{value:R}"));
+        if (double.IsFinite(value)) _tensorBoard?.add_scalar(name, (float)value, (int)step);
+    }
+
+    private static string Quote(string text) =>
+        text.IndexOfAny([',', '"', '\n']) < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    public void Dispose() => _csv.Dispose();
+}
