@@ -1,0 +1,27 @@
+using Oml.Data;
+using Oml.IO;
+using Oml.Metrics;
+using Oml.Visualization;
+
+namespace Oml.Pipelines;
+
+/// <summary>
+/// Writes OML's worst-query figures (§6.6: the 5 lowest-scoring queries of each metric to visualise, with their top 5
+/// results and 2 ground-truth items) as PNG files named after OML's figure titles.
+/// </summary>
+public static class WorstQueryFigures
+{
+    /// <returns>The files written, in <see cref="EmbeddingMetricsResult.MetricsToVisualize"/> order.</returns>
+    public static IReadOnlyList<string> Write(EmbeddingMetricsResult result, DatasetFrame frame, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var files = new List<string>();
+        foreach (var figure in RetrievalRows.WorstQueriesPerMetric(result, frame))
+        {
+            var file = Path.Combine(directory, figure.Title.Replace(' ', '_') + ".png");
+            AtomicFile.WriteAllBytes(file, RetrievalGridImage.RenderPng(figure.Rows, title: figure.Title));
+            files.Add(file);
+        }
+        return files;
+    }
+}
