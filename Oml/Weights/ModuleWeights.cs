@@ -34,12 +34,13 @@ public static class ModuleWeights
 
         var plan = new List<(Tensor Source, Tensor Target)>();
         var loaded = new List<string>();
+        var loadedSet = new HashSet<string>(StringComparer.Ordinal);
         var unexpected = new List<string>();
         var mismatches = new List<string>();
         foreach (var (fileKey, modelKey) in match.Renamed)
         {
             var source = stateDict[fileKey];
-            if (!targets.TryGetValue(modelKey, out var target) || loaded.Contains(modelKey))
+            if (!targets.TryGetValue(modelKey, out var target) || loadedSet.Contains(modelKey))
             {
                 unexpected.Add(modelKey);
                 continue;
@@ -51,8 +52,8 @@ public static class ModuleWeights
             }
             plan.Add((source, target));
             loaded.Add(modelKey);
+            loadedSet.Add(modelKey);
         }
-        var loadedSet = loaded.ToHashSet(StringComparer.Ordinal);
         var mismatchedKeys = mismatches.Select(m => m[..m.IndexOf(": file ", StringComparison.Ordinal)]).ToHashSet(StringComparer.Ordinal);
         var missing = targets.Keys.Where(k => !loadedSet.Contains(k) && !mismatchedKeys.Contains(k)).ToList();
 
