@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
+using Oml.IO;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -22,35 +23,22 @@ public static class TrainingCheckpoint
     public static void Save(string path, CheckpointState state, nn.Module extractor, nn.Module criterion, optim.Optimizer optimizer)
     {
         var helper = AsHelper(optimizer);
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        AtomicFile.Write(path, file =>
         {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
+            using (var entry = zip.CreateEntry(StateEntry, CompressionLevel.Fastest).Open())
             {
-                using (var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true))
-                {
-                    using (var entry = zip.CreateEntry(StateEntry, CompressionLevel.Fastest).Open())
-                    {
-                        JsonSerializer.Serialize(entry, state, Json);
-                    }
-                    using (var entry = zip.CreateEntry(ExtractorEntry, CompressionLevel.NoCompression).Open()) extractor.save(entry);
-                    using (var entry = zip.CreateEntry(CriterionEntry, CompressionLevel.NoCompression).Open()) criterion.save(entry);
-                    using (var entry = zip.CreateEntry(OptimizerEntry, CompressionLevel.NoCompression).Open())
-                    using (var writer = new BinaryWriter(entry))
-                    {
-                        helper.save_state_dict(writer);
-                    }
-                }
-                file.Flush(flushToDisk: true);
+                JsonSerializer.Serialize(entry, state, Json);
             }
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+            using (var entry = zip.CreateEntry(ExtractorEntry, CompressionLevel.NoCompression).Open()) extractor.save(entry);
+            using (var entry = zip.CreateEntry(CriterionEntry, CompressionLevel.NoCompression).Open()) criterion.save(entry);
+            using (var entry = zip.CreateEntry(OptimizerEntry, CompressionLevel.NoCompression).Open())
+            using (var writer = new BinaryWriter(entry))
+            {
+                helper.save_state_dict(writer);
+            }
+        });
     }
 
     /// <summary>Whether <paramref name="path"/> is a checkpoint written by <see cref="Save"/>.</summary>
