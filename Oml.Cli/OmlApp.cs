@@ -24,6 +24,17 @@ public static class OmlApp
             config.SetExceptionHandler((exception, _) => Report(exception, console));
             config.AddCommand<InfoCommand>("info")
                 .WithDescription("Show versions, threads, devices and whether the tensor backend loads.");
+            config.AddCommand<TrainCommand>("train")
+                .WithDescription("Train an extractor from an OML config: validation every valid_period epochs, best/last checkpoints, CSV + TensorBoard logs.")
+                .WithExample("train", "configs/train_mock.yaml")
+                .WithExample("train", "configs/train_mock.yaml", "max_epochs=3", "sampler.args.n_labels=4", "optimizer=adamw")
+                .WithExample("train", "configs/train_mock.yaml", "resume=logs/mock/run/checkpoints/last.ckpt");
+            config.AddCommand<ValidateCommand>("validate")
+                .WithDescription("Validation metrics of a checkpoint (ours, PyTorch or OML), with and without the configured postprocessor; metrics.json and worst-query figures.")
+                .WithExample("validate", "configs/validate_mock.yaml", "extractor.args.weights=logs/mock/run/checkpoints/best.ckpt");
+            config.AddCommand<PredictCommand>("predict")
+                .WithDescription("Embeddings of every image in a folder (or dataframe): embeddings.npy, paths.csv and OML's predictions.json.")
+                .WithExample("predict", "configs/predict_mock.yaml", "data_dir=data/mock/images", "save_dir=out");
             config.AddCommand<EvaluateCommand>("evaluate")
                 .WithDescription("Validation metrics (CMC, precision, MAP, PCF, FNMR@FMR; per category) of precomputed embeddings, streaming and exact.")
                 .WithExample("evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "--out", "metrics.json")

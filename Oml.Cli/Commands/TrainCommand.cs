@@ -1,0 +1,35 @@
+using System.ComponentModel;
+using System.Globalization;
+using Oml.Pipelines;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Oml.Cli.Commands;
+
+public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<CONFIG>")]
+        [Description("Training config in OML's YAML schema (e.g. configs/train_mock.yaml, or an OML train_*.yaml).")]
+        public string Config { get; init; } = "";
+
+        [CommandArgument(1, "[OVERRIDES]")]
+        [Description("Hydra-style key.path=value overrides: max_epochs=3 sampler.args.n_labels=4 criterion.args.margin=null optimizer=adamw resume=logs/run/checkpoints/last.ckpt")]
+        public string[] Overrides { get; init; } = [];
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var config = TrainPipelineConfig.Load(settings.Config, settings.Overrides);
+        using var result = PipelineRunner.Run(console, (progress, stop) => TrainPipeline.Run(config, progress, stop));
+        if (result.LastMetrics.Count > 0)
+        {
+            console.Write(MetricsTable.Create(result.LastMetrics, "validation metrics (last validation)"));
+        }
+        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"best {result.MonitoredMetric} = {result.BestMetric?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "n/a"}; " +
+            $"checkpoints: {result.BestCheckpoint ?? "(no best yet)"}, {result.LastCheckpoint}; logs: {result.RunDirectory}")));
+        return result.StopReason == TrainStopReason.Cancelled ? 130 : 0;
+    }
+}

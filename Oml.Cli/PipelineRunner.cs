@@ -1,0 +1,124 @@
+using System.Globalization;
+using Oml.Pipelines;
+using Oml.Pipelines.Events;
+using Spectre.Console;
+
+namespace Oml.Cli;
+
+/// <summary>
+/// Runs a pipeline on a worker thread and draws its events: a live progress display in a terminal, one line per
+/// epoch / validation / checkpoint when the output is a file or a pipe. The first Ctrl+C asks the pipeline to stop
+/// (it writes <c>last.ckpt</c> first); a second one ends the process.
+/// </summary>
+internal static class PipelineRunner
+{
+    public static T Run<T>(IAnsiConsole console, Func<IProgress<PipelineEvent>, CancellationToken, T> pipeline)
+    {
+        using var stop = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (stop.IsCancellationRequested) return;
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            using var queue = new EventQueue();
+            T? result = default;
+            Exception? failure = null;
+            var worker = new Thread(() =>
+            {
+                try
+                {
+                    result = pipeline(queue, stop.Token);
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+                finally
+                {
+                    queue.Complete();
+                }
+            }, 16 * 1024 * 1024) { IsBackground = true, Name = "oml-pipeline" };
+            worker.Start();
+            if (console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected) DrawLive(console, queue);
+            else DrawLines(console, queue);
+            worker.Join();
+            if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+            return result!;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static void DrawLines(IAnsiConsole console, EventQueue queue)
+    {
+        foreach (var e in queue.Consume())
+        {
+            var line = Describe(e);
+            if (line is not null) console.MarkupLine(line);
+        }
+    }
+
+    private static void DrawLive(IAnsiConsole console, EventQueue queue)
+    {
+        console.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                ProgressTask? task = null;
+                foreach (var e in queue.Consume())
+                {
+                    switch (e)
+                    {
+                        case EpochStarted started:
+                            task = context.AddTask(Markup.Escape($"epoch {started.Epoch + 1}"), maxValue: started.Steps);
+                            break;
+                        case TrainStepCompleted step when task is not null:
+                            task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                                $"epoch {step.Epoch + 1} loss {step.Loss:0.0000} {step.ImagesPerSecond:0} img/s"));
+                            task.Value = step.Step + 1;
+                            break;
+                        case ValidationStarted validation:
+                            task = context.AddTask(Markup.Escape($"validation ({validation.Images} images)"), maxValue: validation.Images);
+                            break;
+                        case ValidationProgress done when task is not null:
+                            task.Value = done.Done;
+                            break;
+                        default:
+                            var line = Describe(e);
+                            if (line is not null && e is not (TrainStepCompleted or ValidationProgress)) console.MarkupLine(line);
+                            break;
+                    }
+                }
+            });
+    }
+
+    /// <summary>The one-line description of an event, or null for events only the live display shows.</summary>
+    public static string? Describe(PipelineEvent e) => e switch
+    {
+        RunStarted r => Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"run {r.RunDirectory}: {r.TrainImages} train / {r.ValidationImages} validation images, {r.StepsPerEpoch} steps x {r.BatchSize} per epoch, " +
+            $"{r.Parameters / 1e6:0.0}M parameters on {r.Device}" + (r.FirstEpoch > 0 ? $", resuming at epoch {r.FirstEpoch + 1}" : ""))) +
+            string.Concat(r.Notes.Select(n => "\n[grey]note:[/] " + Markup.Escape(n))),
+        PipelineNote n => "[grey]note:[/] " + Markup.Escape(n.Message),
+        EpochCompleted c => Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"epoch {c.Epoch + 1}: loss {c.MeanLoss:0.0000}, {c.Seconds:0.0} s, {c.ImagesPerSecond:0} img/s, waited for data {c.DataWaitFraction:P0}")),
+        ValidationCompleted v when v.MonitoredMetric.Length > 0 => Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"validation after epoch {v.Epoch + 1}: {v.MonitoredMetric} = {v.MonitoredValue:0.0000}{(v.IsBest ? " (best so far)" : "")}, {v.Seconds:0.0} s")),
+        CheckpointSaved s when s.Kind == "best" => Markup.Escape($"saved {s.Path}"),
+        RunCompleted done => Markup.Escape(done.Result.StopReason switch
+        {
+            TrainStopReason.Cancelled => $"stopped; resume with: resume={done.Result.LastCheckpoint}",
+            TrainStopReason.MaxTimeReached => "max_time reached",
+            _ => $"done: {done.Result.EpochsCompleted} epochs",
+        }),
+        _ => null,
+    };
+}
