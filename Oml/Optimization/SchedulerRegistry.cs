@@ -17,7 +17,8 @@ namespace Oml.Optimization;
 /// cycle_momentum true, base_momentum 0.8, max_momentum 0.9 (cycle_momentum needs an optimizer with momentum).</item>
 /// <item><c>one_cycle</c>: max_lr (OML's block: 0.1), total_steps (OML's block: 100) or epochs and steps_per_epoch,
 /// pct_start 0.3, anneal_strategy cos | linear, cycle_momentum true, base_momentum 0.85, max_momentum 0.95, div_factor 25,
-/// final_div_factor 1e4, three_phase false.</item>
+/// final_div_factor 1e4, three_phase false. Only for one parameter group (a criterion without parameters): TorchSharp 0.107's
+/// OneCycleLR gives wrong rates with several groups, so that is an error.</item>
 /// <item><c>reduce_on_plateau</c>: mode min | max, factor 0.1 (OML's block 0.75), patience 10 (OML's block 1),
 /// threshold 1e-4, threshold_mode rel | abs, cooldown 0, min_lr 0 (number or one per group), eps 1e-8. Steps with the
 /// value of <c>scheduling.monitor_metric</c>.</item>
@@ -85,6 +86,8 @@ public static class SchedulerRegistry
         table["one_cycle"] = (args, c) =>
         {
             var groups = c.Optimizer.ParamGroups.Count();
+            if (groups > 1)
+                throw new OmlException($"{args.Path}: one_cycle needs an optimizer with one parameter group, this one has {groups} (the criterion has parameters, e.g. arcface): TorchSharp 0.107's OneCycleLR advances the first group once per group on every step. Use cyclic or cosine_annealing instead");
             var maxLr = PerGroup(args, "max_lr", groups) ?? throw Required(args, "max_lr", "a learning rate or one per parameter group");
             var totalSteps = args.GetNullableInt("total_steps");
             var epochs = args.GetNullableInt("epochs");
@@ -102,9 +105,14 @@ public static class SchedulerRegistry
             var cycleMomentum = args.GetBool("cycle_momentum", true);
             var baseMomentum = PerGroup(args, "base_momentum", groups) ?? Repeat(0.85, groups);
             var maxMomentum = PerGroup(args, "max_momentum", groups) ?? Repeat(0.95, groups);
+            var (divFactor, finalDivFactor, threePhase) = (args.GetDouble("div_factor", 25), args.GetDouble("final_div_factor", 1e4), args.GetBool("three_phase", false));
+            if (maxLr.Distinct().Count() == 1 && baseMomentum.Distinct().Count() == 1 && maxMomentum.Distinct().Count() == 1)
+            {
+                return OneCycleLR(c.Optimizer, maxLr[0], totalSteps ?? -1, epochs ?? -1, stepsPerEpoch ?? -1, pctStart, anneal, cycleMomentum,
+                    baseMomentum[0], maxMomentum[0], divFactor, finalDivFactor, threePhase, LastEpoch(args), Verbose(args));
+            }
             return OneCycleLR(c.Optimizer, maxLr, totalSteps ?? -1, epochs ?? -1, stepsPerEpoch ?? -1, pctStart, anneal, cycleMomentum,
-                baseMomentum, maxMomentum, args.GetDouble("div_factor", 25), args.GetDouble("final_div_factor", 1e4),
-                args.GetBool("three_phase", false), LastEpoch(args), Verbose(args));
+                baseMomentum, maxMomentum, divFactor, finalDivFactor, threePhase, LastEpoch(args), Verbose(args));
         };
         table["reduce_on_plateau"] = (args, c) =>
         {
