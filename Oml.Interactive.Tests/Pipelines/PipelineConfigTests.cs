@@ -1,3 +1,4 @@
+using Oml.Optimization;
 using Oml.Pipelines;
 
 namespace Oml.Tests.Pipelines;

@@ -1,5 +1,6 @@
 using Oml.Config;
 using Oml.Metrics;
+using Oml.Optimization;
 using Oml.Registries;
 
 namespace Oml.Pipelines;
@@ -106,7 +107,7 @@ public sealed record TrainPipelineConfig
             Extractor = root.GetRequiredBlock("extractor", "{name: resnet, args: {arch: resnet18, remove_fc: true, gem_p: null, normalise_features: false, weights: null}}"),
             Criterion = root.GetRequiredBlock("criterion", "{name: triplet_with_miner, args: {margin: 0.2, miner: {name: all_triplets, args: {}}}}"),
             Optimizer = optimizer,
-            Scheduling = SchedulingConfig.Read(root, "scheduling"),
+            Scheduling = SchedulingConfig.Parse(root.GetRaw("scheduling")),
             FreezeNEpochs = root.GetInt("freeze_n_epochs", 0),
             MetricArgs = metricArgs,
             MetricArgsValues = metricArgsValues,
@@ -123,10 +124,6 @@ public sealed record TrainPipelineConfig
             Values = loaded.Values,
             Notes = notes,
         };
-        if (config.Scheduling is { Scheduler.Name: "reduce_on_plateau", MonitorMetric: null })
-        {
-            throw new OmlException("scheduling.monitor_metric is required with reduce_on_plateau: the validation metric it watches, e.g. OVERALL/cmc/1");
-        }
         root.GetRaw("find_unused_parameters");
         root.EnsureAllKeysUsed("the training config");
         return config;

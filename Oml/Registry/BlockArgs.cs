@@ -50,6 +50,31 @@ public sealed class BlockArgs
         return value is null ? null : ToInt(value, KeyPath(key));
     }
 
+    public long GetLong(string key, long defaultValue)
+    {
+        var value = GetRaw(key);
+        var path = KeyPath(key);
+        return value switch
+        {
+            null => defaultValue,
+            int i => i,
+            long l => l,
+            double d when d == Math.Floor(d) && d is >= long.MinValue and < 9.2233720368547758e18 => (long)d,
+            string s when long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => throw WrongType(path, value, "an integer"),
+        };
+    }
+
+    /// <summary>A number or a list of numbers (e.g. one learning rate for every parameter group, or one each).</summary>
+    public IReadOnlyList<double>? GetNullableDoubleOrList(string key)
+    {
+        var value = GetRaw(key);
+        if (value is null) return null;
+        var path = KeyPath(key);
+        if (value is string or bool || value is not System.Collections.IEnumerable) return [ToDouble(value, path)];
+        return AsList(value, path, "a number or a list of numbers").Select((v, i) => ToDouble(v, $"{path}[{i}]")).ToArray();
+    }
+
     public double GetDouble(string key, double defaultValue) => GetNullableDouble(key) ?? defaultValue;
 
     public double GetDouble(string key) => GetNullableDouble(key) ?? throw Missing(key, "a number");

@@ -1,30 +1,42 @@
 namespace Oml.Registries;
 
-/// <summary>A <c>{name, args}</c> config block, e.g. <c>criterion: {name: triplet_with_miner, args: {margin: null}}</c>.</summary>
+/// <summary>
+/// One <c>{name, args}</c> config block, e.g. <c>criterion: {name: triplet_with_miner, args: {margin: null}}</c>, as
+/// the YAML loader produces it: a mapping with a <c>name</c> and an optional <c>args</c> mapping, or a bare name
+/// string (no args). Other keys next to <c>name</c>/<c>args</c> are errors. Immutable: every
+/// <see cref="CreateArgs"/> gives fresh <see cref="BlockArgs"/> that track which keys a factory read.
+/// </summary>
 public sealed record ConfigBlock(string Name, IReadOnlyDictionary<string, object?> Args, string Path)
 {
-    /// <summary>The args, reading from <c>&lt;path&gt;.args</c>.</summary>
+    /// <summary>The args, with config paths <c>&lt;path&gt;.args.&lt;key&gt;</c> in messages.</summary>
     public BlockArgs CreateArgs() => new(Args, $"{Path}.args");
 
     /// <summary>Reads a block from a config value; null stays null.</summary>
-    public static ConfigBlock? FromValue(object? value, string path)
+    public static ConfigBlock? FromValue(object? value, string path) =>
+        value is null ? null : Parse(value, path, "block", []);
+
+    /// <param name="value">The value at <paramref name="path"/>.</param>
+    /// <param name="path">Config path of the block, e.g. <c>criterion.args.miner</c>.</param>
+    /// <param name="kind">What the block builds, for messages ("miner").</param>
+    /// <param name="validNames">Registry names, listed when the block has the wrong shape.</param>
+    public static ConfigBlock Parse(object? value, string path, string kind, IEnumerable<string> validNames)
     {
+        var names = validNames.ToArray();
+        var listed = names.Length == 0 ? "" : $"; valid names: {string.Join(", ", names)}";
         switch (value)
         {
-            case null:
-                return null;
             case string name:
                 return new ConfigBlock(name, new Dictionary<string, object?>(), path);
             case IReadOnlyDictionary<string, object?> map:
                 var unknown = map.Keys.Where(k => k is not ("name" or "args")).ToArray();
                 if (unknown.Length > 0)
                 {
-                    throw new OmlException($"{path} has {string.Join(", ", unknown.Select(k => $"'{k}'"))} next to name/args{NameSuggestions.DidYouMean(unknown[0], ["name", "args"])}; " +
-                                           $"a block is {{name: <registry name>, args: {{...}}}}");
+                    throw new OmlException($"{path} has {string.Join(", ", unknown.Select(k => $"'{k}'"))} next to name/args" +
+                                           $"{NameSuggestions.DidYouMean(unknown[0], ["name", "args"])}; a {kind} block is {{name: ..., args: {{...}}}}");
                 }
                 if (map.GetValueOrDefault("name") is not string blockName || blockName.Length == 0)
                 {
-                    throw new OmlException($"{path}.name is required: the registry name of the block, e.g. {{name: <name>, args: {{...}}}}");
+                    throw new OmlException($"{path}.name is required: the registry name of the {kind}{listed}");
                 }
                 var args = map.GetValueOrDefault("args") switch
                 {
@@ -34,7 +46,7 @@ public sealed record ConfigBlock(string Name, IReadOnlyDictionary<string, object
                 };
                 return new ConfigBlock(blockName, args, path);
             default:
-                throw BlockArgs.WrongType(path, value, "a block {name: <registry name>, args: {...}}");
+                throw new OmlException($"{path} is not valid: expected a {kind} block {{name: ..., args: {{...}}}} or a bare name{listed}");
         }
     }
 }
