@@ -90,14 +90,14 @@ public sealed class ViTExtractor : Extractor
     private void InitialiseWeights()
     {
         using var noGrad = no_grad();
-        nn.init.trunc_normal_(pos_embed, std: 0.02);
-        nn.init.trunc_normal_(cls_token, std: 0.02);
+        TruncatedNormal(pos_embed, 0.02);
+        TruncatedNormal(cls_token, 0.02);
         foreach (var (_, module) in named_modules())
         {
             switch (module)
             {
                 case Linear linear:
-                    nn.init.trunc_normal_(linear.weight, std: 0.02);
+                    TruncatedNormal(linear.weight, 0.02);
                     if (linear.bias is not null) nn.init.zeros_(linear.bias);
                     break;
                 case LayerNorm layerNorm:
@@ -106,5 +106,17 @@ public sealed class ViTExtractor : Extractor
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// PyTorch's Python <c>nn.init.trunc_normal_(t, mean 0, std, a −2, b 2)</c> (inverse-CDF sampling; the bounds are
+    /// absolute, as in DINO). TorchSharp's native <c>trunc_normal_</c> leaves the tensor zero in 0.107.
+    /// </summary>
+    private static void TruncatedNormal(Tensor tensor, double std, double a = -2, double b = 2)
+    {
+        using var scope = NewDisposeScope();
+        var bounds = special.erf(torch.tensor(new[] { a / std, b / std }, float64) / Math.Sqrt(2)).data<double>().ToArray();
+        double low = (1 + bounds[0]) / 2, high = (1 + bounds[1]) / 2;
+        tensor.uniform_(2 * low - 1, 2 * high - 1).erfinv_().mul_(std * Math.Sqrt(2)).clamp_(a, b);
     }
 }
