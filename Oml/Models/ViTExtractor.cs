@@ -110,7 +110,7 @@ public sealed class ViTExtractor : Extractor
 
     /// <summary>
     /// PyTorch's Python <c>nn.init.trunc_normal_(t, mean 0, std, a −2, b 2)</c> (inverse-CDF sampling; the bounds are
-    /// absolute, as in DINO). TorchSharp's native <c>trunc_normal_</c> leaves the tensor zero in 0.107.
+    /// absolute, as in DINO). TorchSharp 0.107's native <c>trunc_normal_</c> fills a constant (std 0), not a sample.
     /// </summary>
     private static void TruncatedNormal(Tensor tensor, double std, double a = -2, double b = 2)
     {
