@@ -1,0 +1,87 @@
+using System.Globalization;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Oml.Models;
+
+/// <summary>
+/// OML's <c>ResnetExtractor(weights, arch, gem_p, remove_fc, normalise_features)</c> (oml-behaviour.md §8.1) on our own
+/// torchvision-identical trunk: module, parameter and buffer names are torchvision's (<c>conv1</c>, <c>bn1</c>,
+/// <c>layer1.0.conv1</c>, <c>layer2.0.downsample.0</c>, <c>fc</c> ...), so a PyTorch <c>state_dict</c> loads with strict
+/// key matching. Forward: conv1 → bn1 → relu → maxpool → layer1..4 → pooling (GeM when <see cref="GemP"/> is set,
+/// otherwise average) → fc (absent when <see cref="RemoveFc"/>) → normalisation. Weights start with torchvision's
+/// random init; loading files is the job of <c>Oml.Weights</c>.
+/// </summary>
+public sealed class ResnetExtractor : Extractor
+{
+    private readonly Conv2d conv1;
+    private readonly BatchNorm2d bn1;
+    private readonly List<Sequential> stages = [];
+    private readonly nn.Module<Tensor, Tensor>? fc;
+
+    /// <param name="arch">A config name: resnet18, resnet34, resnet50, resnet50_projector, resnet101, resnet152.</param>
+    public ResnetExtractor(string arch, double? gemP = null, bool removeFc = true, FeatureNormalisation normalisation = FeatureNormalisation.None)
+        : this(ResnetSpec.ParseArch(arch), gemP, removeFc, normalisation)
+    {
+    }
+
+    public ResnetExtractor(ResnetArch arch, double? gemP = null, bool removeFc = true, FeatureNormalisation normalisation = FeatureNormalisation.None)
+        : this(ResnetSpec.ForArch(arch), gemP, removeFc, normalisation)
+    {
+    }
+
+    /// <summary>Any ResNet shape, e.g. a tiny one for tests; the code paths are those of the full-size archs.</summary>
+    public ResnetExtractor(ResnetSpec spec, double? gemP = null, bool removeFc = true, FeatureNormalisation normalisation = FeatureNormalisation.None)
+        : base(nameof(ResnetExtractor), normalisation)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate();
+        if (gemP is { } p && (!(p > 0) || double.IsInfinity(p)))
+            throw new OmlException(string.Create(CultureInfo.InvariantCulture, $"extractor.args.gem_p must be a positive number or null, got {p}"));
+        Spec = spec;
+        GemP = gemP;
+        RemoveFc = removeFc;
+
+        var stem = spec.StageWidths[0];
+        conv1 = nn.Conv2d(3, stem, 7, stride: 2, padding: 3, bias: false);
+        bn1 = nn.BatchNorm2d(stem);
+        register_module("conv1", conv1);
+        register_module("bn1", bn1);
+        var channels = stem;
+        for (var i = 0; i < spec.BlocksPerStage.Count; i++)
+        {
+            var stage = ResnetLayers.Stage(spec.BlockKind, channels, spec.StageWidths[i], spec.BlocksPerStage[i], i == 0 ? 1 : 2);
+            stages.Add(stage);
+            register_module("layer" + (i + 1).ToString(CultureInfo.InvariantCulture), stage);
+            channels = spec.StageWidths[i] * spec.Expansion;
+        }
+        if (!removeFc)
+        {
+            fc = spec.ProjectorHead
+                ? nn.Sequential(("0", nn.Linear(channels, channels)), ("1", nn.ReLU()), ("2", nn.Linear(channels, spec.ClassCount)))
+                : nn.Linear(channels, spec.ClassCount);
+            register_module("fc", fc);
+        }
+        ResnetLayers.InitialiseWeights(this);
+    }
+
+    public ResnetSpec Spec { get; }
+
+    /// <summary>The GeM power, or null for average pooling.</summary>
+    public double? GemP { get; }
+
+    /// <summary>True: features are the pooled last feature map; false: the fc head's outputs.</summary>
+    public bool RemoveFc { get; }
+
+    public override int FeatDim => RemoveFc ? Spec.FeatureChannels : Spec.ClassCount;
+
+    protected override Tensor ExtractUnnormalised(Tensor images)
+    {
+        var x = nn.functional.relu(bn1.forward(conv1.forward(images)));
+        x = nn.functional.max_pool2d(x, 3, stride: 2, padding: 1);
+        foreach (var stage in stages) x = stage.forward(x);
+        x = GemP is { } p ? PoolingFunctions.GeneralisedMean(x, p) : PoolingFunctions.Average(x);
+        return fc is null ? x : fc.forward(x);
+    }
+}
