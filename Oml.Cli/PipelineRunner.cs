@@ -1,4 +1,5 @@
 using System.Globalization;
+using static System.FormattableString;
 using Oml.Pipelines;
 using Oml.Pipelines.Events;
 using Spectre.Console;
@@ -81,8 +82,7 @@ internal static class PipelineRunner
                             task = context.AddTask(Markup.Escape($"epoch {started.Epoch + 1}"), maxValue: started.Steps);
                             break;
                         case TrainStepCompleted step when task is not null:
-                            task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                                $"epoch {step.Epoch + 1} loss {step.Loss:0.0000} {step.ImagesPerSecond:0} img/s"));
+                            task.Description = Markup.Escape(Invariant(                    $"epoch {step.Epoch + 1} loss {step.Loss:0.0000} {step.ImagesPerSecond:0} img/s"));
                             task.Value = step.Step + 1;
                             break;
                         case ValidationStarted validation:
@@ -103,15 +103,12 @@ internal static class PipelineRunner
     /// <summary>The one-line description of an event, or null for events only the live display shows.</summary>
     public static string? Describe(PipelineEvent e) => e switch
     {
-        RunStarted r => Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"run {r.RunDirectory}: {r.TrainImages} train / {r.ValidationImages} validation images, {r.StepsPerEpoch} steps x {r.BatchSize} per epoch, " +
-            $"{r.Parameters / 1e6:0.0}M parameters on {r.Device}" + (r.FirstEpoch > 0 ? $", resuming at epoch {r.FirstEpoch + 1}" : ""))) +
+        RunStarted r => Markup.Escape(Invariant($"run {r.RunDirectory}: {r.TrainImages} train / {r.ValidationImages} validation images, {r.StepsPerEpoch} steps x {r.BatchSize} per epoch, {r.Parameters / 1e6:0.0}M parameters on {r.Device}") +
+            (r.FirstEpoch > 0 ? Invariant($", resuming at epoch {r.FirstEpoch + 1}") : "")) +
             string.Concat(r.Notes.Select(n => "\n[grey]note:[/] " + Markup.Escape(n))),
         PipelineNote n => "[grey]note:[/] " + Markup.Escape(n.Message),
-        EpochCompleted c => Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"epoch {c.Epoch + 1}: loss {c.MeanLoss:0.0000}, {c.Seconds:0.0} s, {c.ImagesPerSecond:0} img/s, waited for data {c.DataWaitFraction:P0}")),
-        ValidationCompleted v when v.MonitoredMetric.Length > 0 => Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"validation after epoch {v.Epoch + 1}: {v.MonitoredMetric} = {v.MonitoredValue:0.0000}{(v.IsBest ? " (best so far)" : "")}, {v.Seconds:0.0} s")),
+        EpochCompleted c => Markup.Escape(Invariant($"epoch {c.Epoch + 1}: loss {c.MeanLoss:0.0000}, {c.Seconds:0.0} s, {c.ImagesPerSecond:0} img/s, waited for data {c.DataWaitFraction:P0}")),
+        ValidationCompleted v when v.MonitoredMetric.Length > 0 => Markup.Escape(Invariant($"validation after epoch {v.Epoch + 1}: {v.MonitoredMetric} = {v.MonitoredValue:0.0000}{(v.IsBest ? " (best so far)" : "")}, {v.Seconds:0.0} s")),
         CheckpointSaved s when s.Kind == "best" => Markup.Escape($"saved {s.Path}"),
         RunCompleted done => Markup.Escape(done.Result.StopReason switch
         {

@@ -2,6 +2,7 @@ using Oml.Data;
 using Oml.Images;
 using Oml.Models;
 using Oml.Registries;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Oml.Pipelines;

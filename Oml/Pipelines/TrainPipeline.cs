@@ -10,6 +10,7 @@ using Oml.Postprocessing;
 using Oml.Runtime;
 using Oml.Samplers;
 using Oml.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Oml.Pipelines;

@@ -15,7 +15,7 @@ public sealed class TrainRunResult : IDisposable
     public required string MonitoredMetric { get; init; }
     public required IReadOnlyList<Training.EpochRecord> History { get; init; }
     public IReadOnlyDictionary<string, double> LastMetrics { get; init; } = new Dictionary<string, double>();
-    // MODELS public Models.Extractor? Extractor { get; init; }
+    public Models.Extractor? Extractor { get; init; }
 
-    public void Dispose() { } // MODELS => Extractor?.Dispose();
+    public void Dispose() => Extractor?.Dispose();
 }

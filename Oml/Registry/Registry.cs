@@ -1,6 +1,7 @@
 using Oml.Images;
 using Oml.Losses;
 using Oml.Miners;
+using Oml.Models;
 using Oml.Optimization;
 using Oml.Postprocessing;
 using Oml.Registries;
@@ -26,6 +27,9 @@ public static class Registry
 
     /// <summary>Pairwise models of <c>pairwise_reranker</c> (<c>postprocessor.args.pairwise_model</c>).</summary>
     public static RegistryTable<IPairwiseModel> PairwiseModels { get; } = PairwiseModelRegistry.CreateDefault();
+
+    /// <summary>Extractors (<c>extractor</c>, nested <c>extractor_with_mlp.args.extractor</c>).</summary>
+    public static RegistryTable<Extractor> Extractors { get; } = ExtractorRegistry.CreateDefault();
 
     /// <summary>Losses (<c>criterion</c>); the context carries <c>label2category</c>, the train label count and the seed.</summary>
     public static RegistryTable<LossContext, nn.Module> Losses { get; } = LossRegistry.CreateDefault();
