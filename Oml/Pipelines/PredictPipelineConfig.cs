@@ -6,7 +6,8 @@ namespace Oml.Pipelines;
 /// <summary>
 /// The keys OML's prediction pipeline reads (§2.4): every image under <c>data_dir</c> (jpg, jpeg, png, any case;
 /// this version also takes bmp, gif, webp), or instead the rows of a dataframe (<c>dataframe</c>, with
-/// <c>dataset_root</c>); embeddings go to <c>save_dir</c>.
+/// <c>dataset_root</c>); embeddings go to <c>save_dir</c>. A training or validation config also predicts: keys only
+/// those read are accepted and noted.
 /// </summary>
 public sealed record PredictPipelineConfig
 {
@@ -49,6 +50,11 @@ public sealed record PredictPipelineConfig
         {
             throw new OmlException("give exactly one of data_dir (a folder of images) or dataframe (an OML csv, with dataset_root for relative paths)");
         }
+        var ignored = ValidatePipelineConfig.TrainingOnlyKeys
+            .Concat(["dataframe_name", "transforms_val", "bs_val", "metric_args", "postprocessor", "log_images"])
+            .Where(loaded.Values.ContainsKey).ToArray();
+        foreach (var key in ignored) root.GetRaw(key);
+        if (ignored.Length > 0) notes.Add($"training and validation keys not used by prediction: {string.Join(", ", ignored)}");
         root.EnsureAllKeysUsed("the prediction config");
         return config;
     }

@@ -11,7 +11,7 @@ namespace Oml.Pipelines;
 /// </summary>
 public sealed record ValidatePipelineConfig
 {
-    private static readonly string[] TrainingOnlyKeys =
+    internal static readonly string[] TrainingOnlyKeys =
     [
         "seed", "transforms_train", "cache_size", "show_dataset_warnings", "sampler", "bs_train", "criterion", "optimizer",
         "scheduling", "freeze_n_epochs", "max_epochs", "valid_period", "metric_for_checkpointing", "mode_for_checkpointing",
