@@ -39,9 +39,9 @@ public static class ImageEncoding
         return EncodePng(image);
     }
 
-    private static unsafe byte[] Encode(RgbImage image, SKEncodedImageFormat format, int quality)
+    /// <summary>The pixels as opaque RGBA, the layout SkiaSharp draws and encodes.</summary>
+    internal static byte[] ToRgba(RgbImage image)
     {
-        var info = new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
         var rgba = new byte[image.Width * image.Height * 4];
         var rgb = image.Pixels;
         for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
@@ -51,6 +51,13 @@ public static class ImageEncoding
             rgba[j + 2] = rgb[i + 2];
             rgba[j + 3] = 255;
         }
+        return rgba;
+    }
+
+    private static unsafe byte[] Encode(RgbImage image, SKEncodedImageFormat format, int quality)
+    {
+        var info = new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        var rgba = ToRgba(image);
         fixed (byte* p = rgba)
         {
             using var pixmap = new SKPixmap(info, (IntPtr)p, image.Width * 4);

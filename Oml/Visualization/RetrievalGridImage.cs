@@ -137,15 +137,7 @@ public static class RetrievalGridImage
 
     private static unsafe void DrawRgb(SKCanvas canvas, RgbImage image, int x, int y)
     {
-        var rgba = new byte[image.Width * image.Height * 4];
-        var rgb = image.Pixels;
-        for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
-        {
-            rgba[j] = rgb[i];
-            rgba[j + 1] = rgb[i + 1];
-            rgba[j + 2] = rgb[i + 2];
-            rgba[j + 3] = 255;
-        }
+        var rgba = ImageEncoding.ToRgba(image);
         fixed (byte* p = rgba)
         {
             using var pixmap = new SKPixmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque), (IntPtr)p, image.Width * 4);
