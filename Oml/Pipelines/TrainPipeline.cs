@@ -184,6 +184,9 @@ public sealed class TrainPipeline
             var isLastEpoch = epoch == config.MaxEpochs - 1;
             var maxTimeReached = config.MaxTime is { } limit && _clock.Elapsed >= limit;
             Dictionary<string, double>? epochMetrics = null;
+            var monitored = double.NaN;
+            var isBest = false;
+            var validationSeconds = 0.0;
             if ((epoch + 1) % config.ValidPeriod == 0 || isLastEpoch || maxTimeReached)
             {
                 EmbeddingMetricsResult result;
@@ -202,29 +205,29 @@ public sealed class TrainPipeline
                 }
                 epochMetrics = result.Metrics.ToDictionary(p => p.Key, p => p.Value);
                 lastMetrics = epochMetrics;
-                var value = MonitoredValue(epochMetrics);
-                var isBest = state.IsImprovement(value);
-                schedule?.AfterValidation(value);
-                state.History.Add(new EpochRecord(epoch, meanLoss, _clock.Elapsed.TotalSeconds, optimizer.LearningRates[0], epochMetrics));
-                if (isBest)
-                {
-                    state.Best = value;
-                    state.BestEpoch = epoch;
-                    state.EpochsCompleted = epoch + 1;
-                    var best = Path.Combine(checkpoints, "best.ckpt");
-                    TrainingCheckpoint.Save(best, state.Snapshot(schedule), extractor, criterionModule, optimizer.Optimizer);
-                    state.BestCheckpoint = best;
-                    Emit(new CheckpointSaved("best", best, epoch));
-                }
-                Emit(new ValidationCompleted(epoch, epochMetrics, config.MetricForCheckpointing, value, isBest, validationClock.Elapsed.TotalSeconds));
+                monitored = MonitoredValue(epochMetrics);
+                isBest = state.IsImprovement(monitored);
+                validationSeconds = validationClock.Elapsed.TotalSeconds;
+                schedule?.AfterValidation(monitored);
             }
-            else
-            {
-                state.History.Add(new EpochRecord(epoch, meanLoss, _clock.Elapsed.TotalSeconds, optimizer.LearningRates[0], null));
-            }
+            state.History.Add(new EpochRecord(epoch, meanLoss, _clock.Elapsed.TotalSeconds, optimizer.LearningRates[0], epochMetrics));
             schedule?.AfterEpoch(epoch + 1);
             state.EpochsCompleted = epoch + 1;
             state.StepsInEpoch = 0;
+            if (isBest)
+            {
+                // written after the scheduler stepped, so best.ckpt resumes exactly like last.ckpt of the same epoch
+                state.Best = monitored;
+                state.BestEpoch = epoch;
+                var best = Path.Combine(checkpoints, "best.ckpt");
+                TrainingCheckpoint.Save(best, state.Snapshot(schedule), extractor, criterionModule, optimizer.Optimizer);
+                state.BestCheckpoint = best;
+                Emit(new CheckpointSaved("best", best, epoch));
+            }
+            if (epochMetrics is not null)
+            {
+                Emit(new ValidationCompleted(epoch, epochMetrics, config.MetricForCheckpointing, monitored, isBest, validationSeconds));
+            }
             SaveLast(state, extractor, criterionModule, optimizer, schedule, checkpoints, epoch);
             if (maxTimeReached && !isLastEpoch)
             {
