@@ -54,19 +54,31 @@ public sealed class OmlKernelExtension : IKernelExtension
             Description = "Train an OML model from a YAML config: live loss and metrics, then the final metrics and the worst queries. " +
                           "Interrupt the cell to stop after the current step (a last checkpoint is kept).",
             Parameters = ConfigParameters("run", "the TrainingRun (history, metrics, checkpoints, run folder, trained extractor)"),
-        }, (cmd, context) => Guard(context, () => TrainAsync(cmd, context)));
+        }, (cmd, context) => Guard(context, () =>
+        {
+            cmd.Set = RepeatedOptions.Values(cmd, TrainMagic, "--set", cmd.Set, root);
+            return TrainAsync(cmd, context);
+        }));
 
         root.AddDirective<OmlValidate>(new KernelActionDirective(ValidateMagic)
         {
             Description = "Validate an extractor from a YAML config: metrics per category, with and without the configured postprocessor, and the worst queries.",
             Parameters = ConfigParameters("val", "the ValidationRunResult"),
-        }, (cmd, context) => Guard(context, () => ValidateAsync(cmd, context)));
+        }, (cmd, context) => Guard(context, () =>
+        {
+            cmd.Set = RepeatedOptions.Values(cmd, ValidateMagic, "--set", cmd.Set, root);
+            return ValidateAsync(cmd, context);
+        }));
 
         root.AddDirective<OmlPredict>(new KernelActionDirective(PredictMagic)
         {
             Description = "Compute embeddings for a folder or dataframe of images from a YAML config (embeddings.npy, paths.csv).",
             Parameters = ConfigParameters("emb", "the PredictionRun (files and the embeddings)"),
-        }, (cmd, context) => Guard(context, () => PredictAsync(cmd, context)));
+        }, (cmd, context) => Guard(context, () =>
+        {
+            cmd.Set = RepeatedOptions.Values(cmd, PredictMagic, "--set", cmd.Set, root);
+            return PredictAsync(cmd, context);
+        }));
 
         root.AddDirective<OmlDataset>(new KernelActionDirective(DatasetMagic)
         {
@@ -109,7 +121,13 @@ public sealed class OmlKernelExtension : IKernelExtension
 
     private static async Task TrainAsync(OmlTrain cmd, KernelInvocationContext context)
     {
-        var config = TrainPipelineConfig.Load(RequireConfig(cmd.Config), cmd.Set);
+        var path = RequireConfig(cmd.Config);
+        var config = TrainPipelineConfig.Load(path, cmd.Set);
+        if (!config.LogImages && !config.Values.ContainsKey("log_images"))
+        {
+            // in a notebook the worst-query figures are the point: on unless the config says otherwise
+            config = TrainPipelineConfig.Load(path, ["log_images=true", .. cmd.Set]);
+        }
         TorchRuntime.EnsureLoaded();
         var live = new LiveTraining();
         var display = KernelInvocationContextExtensions.Display(context, live.Render(), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
