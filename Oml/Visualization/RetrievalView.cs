@@ -1,0 +1,81 @@
+using System.Text;
+using Oml.Data;
+using Oml.Metrics;
+
+namespace Oml.Visualization;
+
+/// <summary>
+/// One page of queries of a validation: each query with its top results (green frame: correct, red: wrong, black:
+/// no ground truth; captions give gallery index and distance) and a few ground-truth items, as inline thumbnails
+/// (<see cref="RetrievalRows.For"/> + <see cref="RetrievalGridHtml.Render"/>). Pages are 0-based; queries are in index
+/// order, or worst first by <c>orderBy</c> (e.g. <c>OVERALL/cmc/1</c>; only the queries that metric scores).
+/// </summary>
+public static class RetrievalView
+{
+    public const int DefaultPageSize = 10;
+    public const int DefaultThumbnailSize = 96;
+
+    /// <summary>The query indices in display order (all queries, or the scored ones worst first).</summary>
+    public static IReadOnlyList<int> QueryOrder(EmbeddingMetricsResult result, string? orderBy = null)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return orderBy is null ? Enumerable.Range(0, result.Queries).ToArray() : result.WorstQueries(orderBy, result.Queries);
+    }
+
+    /// <summary>The query indices of a page, and the 1-based range text ("queries 1-10 of 42").</summary>
+    public static (IReadOnlyList<int> Queries, string Range) Page(EmbeddingMetricsResult result, int page = 0, int pageSize = DefaultPageSize, string? orderBy = null)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (pageSize < 1) throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "pageSize must be positive");
+        var order = QueryOrder(result, orderBy);
+        var pages = Math.Max(1, (order.Count + pageSize - 1) / pageSize);
+        if (page < 0 || page >= pages) throw new ArgumentOutOfRangeException(nameof(page), page, $"page must be in 0..{pages - 1} ({order.Count} queries, {pageSize} per page)");
+        var queries = order.Skip(page * pageSize).Take(pageSize).ToArray();
+        var range = queries.Length == 0 ? $"queries 0 of {order.Count}" : $"queries {page * pageSize + 1}-{page * pageSize + queries.Length} of {order.Count}";
+        if (orderBy is not null) range += $", worst first by {orderBy}";
+        return (queries, range);
+    }
+
+    public static string Html(
+        EmbeddingMetricsResult result, DatasetFrame frame, int page = 0, int pageSize = DefaultPageSize, string? orderBy = null,
+        int topN = RetrievalRows.DefaultTopN, int groundTruthShown = RetrievalRows.DefaultGroundTruthShown, int thumbnailSize = DefaultThumbnailSize)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        var (queries, range) = Page(result, page, pageSize, orderBy);
+        var rows = RetrievalRows.For(result, frame, queries, topN, groundTruthShown);
+        var pages = Math.Max(1, (QueryOrder(result, orderBy).Count + pageSize - 1) / pageSize);
+        var html = ViewHtml.OpenView(new StringBuilder(), "oml-retrieval", null);
+        html.Append("<div class=\"oml-retrieval-page\" style=\"margin:4px 0\">").Append(ViewHtml.Escape($"{range} (page {page + 1} of {pages})"))
+            .Append("</div>\n");
+        html.Append("<div style=\"color:#555;margin:2px 0\"><span style=\"border:2px solid ").Append(TileColors.Css(ImageTileKind.Query))
+            .Append(";padding:0 3px\">query</span> <span style=\"border:2px solid ").Append(TileColors.Css(ImageTileKind.Correct))
+            .Append(";padding:0 3px\">correct</span> <span style=\"border:2px solid ").Append(TileColors.Css(ImageTileKind.Wrong))
+            .Append(";padding:0 3px\">wrong</span> <span style=\"border:2px solid ").Append(TileColors.Css(ImageTileKind.GroundTruth))
+            .Append(";padding:0 3px\">ground truth</span></div>\n");
+        html.Append(RetrievalGridHtml.Render(rows, thumbnailSize));
+        html.Append("</div>\n");
+        return html.ToString();
+    }
+
+    public static string Text(
+        EmbeddingMetricsResult result, DatasetFrame frame, int page = 0, int pageSize = DefaultPageSize, string? orderBy = null,
+        int topN = RetrievalRows.DefaultTopN)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        var (queries, range) = Page(result, page, pageSize, orderBy);
+        var text = new StringBuilder(range).Append('\n');
+        foreach (var row in RetrievalRows.For(result, frame, queries, topN, groundTruthShown: 0))
+        {
+            text.Append(row.Query.Caption).Append(": ")
+                .Append(string.Join(", ", row.Results.Select(t => $"{t.Caption} {Mark(t.Kind)}"))).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    private static string Mark(ImageTileKind kind) => kind switch
+    {
+        ImageTileKind.Correct => "(correct)",
+        ImageTileKind.Wrong => "(wrong)",
+        _ => "(no ground truth)",
+    };
+}
