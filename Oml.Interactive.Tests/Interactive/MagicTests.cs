@@ -1,0 +1,144 @@
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Events;
+using Microsoft.DotNet.Interactive.Formatting;
+using Oml.Data;
+using Oml.Data.Sources;
+using Oml.Interactive;
+using Oml.Tests.Infrastructure;
+using Oml.Tests.Pipelines;
+
+namespace Oml.Tests.Interactive;
+
+[Collection(KernelCollection.Name)]
+public sealed class MagicTests : IDisposable
+{
+    private readonly CompositeKernel _kernel = KernelHost.Create();
+    private readonly TempDirectory _directory = new();
+    private readonly TrainingFixture _data = new();
+
+    public MagicTests()
+    {
+        OmlKernelExtension.Load(_kernel);
+    }
+
+    [Fact]
+    public async Task Options_bind_from_csharp_variables_and_several_set_values_apply()
+    {
+        var commands = new List<OmlTrain>();
+        _kernel.AddMiddleware(async (command, context, next) =>
+        {
+            if (command is OmlTrain t) commands.Add(t);
+            await next(command, context);
+        });
+        (await _kernel.SubmitCodeAsync("var cfg = \"no/such/config.yaml\"; var lr = \"optimizer.args.lr=0.5\";")).AssertSucceeded();
+
+        var result = await _kernel.SubmitCodeAsync("#!oml-train --config @csharp:cfg --set max_epochs=3 --set @csharp:lr --name run");
+
+        var bound = Assert.Single(commands);   // the handler completes --set (see RepeatedOptions) on the same command object
+        Assert.Equal("no/such/config.yaml", bound.Config);
+        Assert.Equal(["max_epochs=3", "optimizer.args.lr=0.5"], bound.Set);
+        Assert.Equal("run", bound.Name);
+        Assert.Contains("config.yaml", result.Failure());
+    }
+
+    [Fact]
+    public async Task A_single_set_and_the_implicit_config_bind_too()
+    {
+        var commands = new List<OmlValidate>();
+        _kernel.AddMiddleware(async (command, context, next) =>
+        {
+            if (command is OmlValidate v) commands.Add(v);
+            await next(command, context);
+        });
+        await _kernel.SubmitCodeAsync("#!oml-validate \"some dir/cfg.yaml\" --set bs_val=4");
+        var bound = Assert.Single(commands);
+        Assert.Equal("some dir/cfg.yaml", bound.Config);
+        Assert.Equal(["bs_val=4"], bound.Set);
+    }
+
+    [Fact]
+    public async Task A_bad_config_fails_the_cell_with_the_oml_message_without_a_stack_trace_and_the_kernel_stays_usable()
+    {
+        var config = _directory.Write("bad.yaml", _data.Config(_directory.File("logs")) + "\nno_such_key: 1\n");
+
+        var result = await _kernel.SubmitCodeAsync($"#!oml-train --config \"{config}\" --set max_epochs=1");
+
+        var message = result.Failure();
+        Assert.NotNull(message);
+        Assert.Contains("no_such_key", message);
+        Assert.DoesNotContain("   at ", message);
+        Assert.DoesNotContain("OmlException", message);
+        var next = await _kernel.SubmitCodeAsync("40 + 2");
+        next.AssertSucceeded();
+        Assert.Equal(42, next.ReturnValue());
+    }
+
+    [Fact]
+    public async Task Dataset_magic_shows_the_frame_and_binds_it()
+    {
+        var csv = Path.Combine(_data.DatasetRoot, "df.csv");
+        var result = await _kernel.SubmitCodeAsync($"#!oml-dataset \"{csv}\" --name ds");
+        result.AssertSucceeded();
+        var shown = Assert.Single(result.Events.OfType<DisplayedValueProduced>());
+        Assert.Contains("oml-dataset", shown.Html());
+
+        var next = await _kernel.SubmitCodeAsync("ds.Rows.Count");
+        next.AssertSucceeded();
+        Assert.Equal(64, next.ReturnValue());
+    }
+
+    [Fact]
+    public async Task Train_magic_updates_one_live_display_binds_the_run_and_shows_the_worst_queries()
+    {
+        var config = _directory.Write("train.yaml", _data.Config(_directory.File("logs")));
+        var events = new List<KernelEvent>();
+        using var subscription = _kernel.KernelEvents.Subscribe(events.Add);
+        OmlKernelExtension.LiveUpdateInterval = TimeSpan.FromMilliseconds(100);
+
+        var result = await _kernel.SubmitCodeAsync($"#!oml-train --config \"{config}\" --set max_epochs=2 --set bs_val=16 --name run");
+
+        result.AssertSucceeded();
+        var produced = result.Events.OfType<DisplayedValueProduced>().ToArray();
+        var live = produced.First();
+        Assert.Contains("oml-training-live", live.Html());
+        var updates = result.Events.OfType<DisplayedValueUpdated>().ToArray();
+        Assert.True(updates.Length >= 2, $"{updates.Length} updates");
+        Assert.All(updates, u => Assert.Equal(live.ValueId, u.ValueId));
+        Assert.Single(produced, p => p.Html().Contains("oml-training-live", StringComparison.Ordinal));
+        var final = produced.Last().Html();
+        Assert.Contains("oml-training-run", final);
+        Assert.Contains("data:image/png;base64,", final);
+
+        var next = await _kernel.SubmitCodeAsync("run.History.Count");
+        next.AssertSucceeded();
+        Assert.Equal(2, next.ReturnValue());
+        Assert.True(File.Exists((await _kernel.SubmitCodeAsync("run.LastCheckpoint")).ReturnValue() as string));
+    }
+
+    [Fact]
+    public async Task Validate_magic_shows_metrics_and_worst_query_grids_with_thumbnails()
+    {
+        var config = _directory.Write("val.yaml", _data.Config(_directory.File("logs")) + $"\nsave_dir: {_directory.File("val")}\n");
+
+        var result = await _kernel.SubmitCodeAsync($"#!oml-validate --config \"{config}\" --name val");
+
+        result.AssertSucceeded();
+        var html = result.Events.OfType<DisplayedValueProduced>().Last().Html();
+        Assert.Contains("OVERALL/cmc/1", html);
+        Assert.Contains("oml-retrieval-grid", html);
+        Assert.Contains("<img", html);
+        Assert.Contains("data:image/png;base64,", html);
+        var next = await _kernel.SubmitCodeAsync("val.Result.Queries");
+        next.AssertSucceeded();
+        Assert.Equal(32, next.ReturnValue());
+    }
+
+    public void Dispose()
+    {
+        OmlKernelExtension.LiveUpdateInterval = TimeSpan.FromMilliseconds(500);
+        _kernel.Dispose();
+        _directory.Dispose();
+        _data.Dispose();
+        Formatter.ResetToDefault();
+    }
+}

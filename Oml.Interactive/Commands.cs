@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.DotNet.Interactive.Commands;
+
+namespace Oml.Interactive;
+
+/// <summary><c>#!oml-train --config cfg.yaml [--set key.path=value ...] [--name run]</c></summary>
+public sealed class OmlTrain : KernelDirectiveCommand
+{
+    public string? Config { get; set; }
+
+    [JsonConverter(typeof(StringOrArrayConverter))]
+    public string[] Set { get; set; } = [];
+
+    public string? Name { get; set; }
+}
+
+/// <summary><c>#!oml-validate --config cfg.yaml [--set ...] [--name val]</c></summary>
+public sealed class OmlValidate : KernelDirectiveCommand
+{
+    public string? Config { get; set; }
+
+    [JsonConverter(typeof(StringOrArrayConverter))]
+    public string[] Set { get; set; } = [];
+
+    public string? Name { get; set; }
+}
+
+/// <summary><c>#!oml-predict --config cfg.yaml [--set ...] [--name emb]</c></summary>
+public sealed class OmlPredict : KernelDirectiveCommand
+{
+    public string? Config { get; set; }
+
+    [JsonConverter(typeof(StringOrArrayConverter))]
+    public string[] Set { get; set; } = [];
+
+    public string? Name { get; set; }
+}
+
+/// <summary><c>#!oml-dataset df.csv [--root DIR] [--name ds]</c></summary>
+public sealed class OmlDataset : KernelDirectiveCommand
+{
+    public string? Csv { get; set; }
+
+    public string? Root { get; set; }
+
+    public string? Name { get; set; }
+}
+
+/// <summary>A repeated option arrives as a JSON array, a single one as a string (or a number, for <c>@csharp:</c> values).</summary>
+internal sealed class StringOrArrayConverter : JsonConverter<string[]>
+{
+    public override string[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.StartArray)
+        {
+            var values = new List<string>();
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) values.Add(Scalar(ref reader));
+            return values.ToArray();
+        }
+        return reader.TokenType == JsonTokenType.Null ? [] : [Scalar(ref reader)];
+    }
+
+    public override void Write(Utf8JsonWriter writer, string[] value, JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        foreach (var v in value) writer.WriteStringValue(v);
+        writer.WriteEndArray();
+    }
+
+    private static string Scalar(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.String => reader.GetString() ?? "",
+        JsonTokenType.StartArray or JsonTokenType.StartObject => JsonDocument.ParseValue(ref reader).RootElement.GetRawText(),
+        _ => JsonDocument.ParseValue(ref reader).RootElement.GetRawText(),
+    };
+}

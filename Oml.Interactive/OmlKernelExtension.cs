@@ -1,0 +1,258 @@
+using System.Threading.Channels;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Directives;
+using Microsoft.DotNet.Interactive.Formatting;
+using Oml.Data;
+using Oml.IO;
+using Oml.Pipelines;
+using Oml.Pipelines.Events;
+using Oml.Runtime;
+
+namespace Oml.Interactive;
+
+/// <summary>
+/// The .NET Interactive extension: magic commands <c>#!oml-train</c>, <c>#!oml-validate</c>, <c>#!oml-predict</c>,
+/// <c>#!oml-dataset</c> on the root kernel, and HTML / text formatters for Oml's results. Loaded by
+/// <c>#r "nuget: Oml.Interactive"</c> (its <c>extension.dib</c> calls <see cref="Load"/>), or by hand with
+/// <c>Oml.Interactive.OmlKernelExtension.Load(Kernel.Root)</c>.
+/// </summary>
+public sealed class OmlKernelExtension : IKernelExtension
+{
+    public const string TrainMagic = "#!oml-train";
+    public const string ValidateMagic = "#!oml-validate";
+    public const string PredictMagic = "#!oml-predict";
+    public const string DatasetMagic = "#!oml-dataset";
+
+    /// <summary>Seconds between two updates of the live training view.</summary>
+    public static TimeSpan LiveUpdateInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public Task OnLoadAsync(Kernel kernel)
+    {
+        Load(kernel);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Registers the magics on the root of <paramref name="kernel"/> and the formatters; a second call does nothing but re-register formatters.</summary>
+    public static void Load(Kernel kernel)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        var root = kernel.RootKernel;
+        var natives = KernelTorchNatives.Prepare();
+        TorchRuntime.Configure();
+        OmlFormatters.Register();
+        if (root.FindKernelByName("csharp") is CSharpKernel csharp)
+        {
+            // lets cells use the bound results (run.History, ...) even when the extension was loaded without #r
+            csharp.AddAssemblyReferences([typeof(OmlKernelExtension).Assembly.Location, typeof(OmlException).Assembly.Location]);
+        }
+        if (root.KernelInfo.SupportedDirectives.Any(d => d.Name == TrainMagic)) return;
+
+        root.AddDirective<OmlTrain>(new KernelActionDirective(TrainMagic)
+        {
+            Description = "Train an OML model from a YAML config: live loss and metrics, then the final metrics and the worst queries. " +
+                          "Interrupt the cell to stop after the current step (a last checkpoint is kept).",
+            Parameters = ConfigParameters("run", "the TrainingRun (history, metrics, checkpoints, run folder, trained extractor)"),
+        }, (cmd, context) => Guard(context, () =>
+        {
+            cmd.Set = RepeatedOptions.Values(cmd, TrainMagic, "--set", cmd.Set, root);
+            return TrainAsync(cmd, context);
+        }));
+
+        root.AddDirective<OmlValidate>(new KernelActionDirective(ValidateMagic)
+        {
+            Description = "Validate an extractor from a YAML config: metrics per category, with and without the configured postprocessor, and the worst queries.",
+            Parameters = ConfigParameters("val", "the ValidationRunResult"),
+        }, (cmd, context) => Guard(context, () =>
+        {
+            cmd.Set = RepeatedOptions.Values(cmd, ValidateMagic, "--set", cmd.Set, root);
+            return ValidateAsync(cmd, context);
+        }));
+
+        root.AddDirective<OmlPredict>(new KernelActionDirective(PredictMagic)
+        {
+            Description = "Compute embeddings for a folder or dataframe of images from a YAML config (embeddings.npy, paths.csv).",
+            Parameters = ConfigParameters("emb", "the PredictionRun (files and the embeddings)"),
+        }, (cmd, context) => Guard(context, () =>
+        {
+            cmd.Set = RepeatedOptions.Values(cmd, PredictMagic, "--set", cmd.Set, root);
+            return PredictAsync(cmd, context);
+        }));
+
+        root.AddDirective<OmlDataset>(new KernelActionDirective(DatasetMagic)
+        {
+            Description = "Load and check an OML dataframe (df.csv): summary, problems and sample images.",
+            Parameters =
+            [
+                new KernelDirectiveParameter("--csv", "Path of the OML dataframe (.csv); the first value without a name") { Required = true, AllowImplicitName = true },
+                new KernelDirectiveParameter("--root", "Dataset root the image paths are relative to (default: the CSV's folder)"),
+                new KernelDirectiveParameter("--name", "C# variable to bind the DatasetFrame to, e.g. --name ds"),
+            ],
+        }, (cmd, context) => Guard(context, () => DatasetAsync(cmd, context)));
+
+        KernelInvocationContext.Current?.DisplayAs(
+            $"Oml.Interactive loaded: {TrainMagic}, {ValidateMagic}, {PredictMagic}, {DatasetMagic} (TorchSharp natives: {natives})", "text/plain");
+    }
+
+    private static KernelDirectiveParameter[] ConfigParameters(string exampleName, string bound) =>
+    [
+        new KernelDirectiveParameter("--config", "Path of the YAML config (OML format); the first value without a name") { Required = true, AllowImplicitName = true },
+        new KernelDirectiveParameter("--set", "Override a config value, Hydra style: --set max_epochs=3 --set optimizer.args.lr=1e-4 (repeatable)") { MaxOccurrences = 100 },
+        new KernelDirectiveParameter("--name", $"C# variable to bind {bound} to, e.g. --name {exampleName}"),
+    ];
+
+    /// <summary>User errors (<see cref="OmlException"/>) become a failed cell with the message and details, no stack trace.</summary>
+    private static async Task Guard(KernelInvocationContext context, Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (OmlException e)
+        {
+            context.Fail(context.Command, message: e.ToUserText());
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            context.Fail(context.Command, message: "Cancelled.");
+        }
+    }
+
+    private static async Task TrainAsync(OmlTrain cmd, KernelInvocationContext context)
+    {
+        var path = RequireConfig(cmd.Config);
+        var config = TrainPipelineConfig.Load(path, cmd.Set);
+        if (!config.LogImages && !config.Values.ContainsKey("log_images"))
+        {
+            // in a notebook the worst-query figures are the point: on unless the config says otherwise
+            config = TrainPipelineConfig.Load(path, ["log_images=true", .. cmd.Set]);
+        }
+        TorchRuntime.EnsureLoaded();
+        var live = new LiveTraining();
+        var display = KernelInvocationContextExtensions.Display(context, live.Render(), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+        var events = Channel.CreateUnbounded<PipelineEvent>(new UnboundedChannelOptions { SingleReader = true });
+        var progress = new ChannelProgress(events.Writer);
+        var ct = context.CancellationToken;
+        var training = Task.Factory.StartNew(() => TrainPipeline.Run(config, progress, ct), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        // the view is updated from the cell's async flow (KernelInvocationContext.Current), never from the pipeline thread
+        while (!training.IsCompleted)
+        {
+            await Task.WhenAny(training, Task.Delay(LiveUpdateInterval, CancellationToken.None));
+            if (Drain(events.Reader, live)) display.Update(live.Render());
+        }
+        TrainRunResult result;
+        try
+        {
+            result = await training;
+        }
+        finally
+        {
+            if (Drain(events.Reader, live)) display.Update(live.Render());
+        }
+        var figures = LatestFigures(result.RunDirectory);
+        var run = new TrainingRun(result, live.Steps.ToArray(), figures);
+        KernelInvocationContextExtensions.Display(context, Views.Training(run), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+        await BindAsync(context, cmd.Name, run);
+    }
+
+    private static async Task ValidateAsync(OmlValidate cmd, KernelInvocationContext context)
+    {
+        var config = ValidatePipelineConfig.Load(RequireConfig(cmd.Config), cmd.Set);
+        TorchRuntime.EnsureLoaded();
+        var status = context.DisplayAs("validating...", PlainTextFormatter.MimeType);
+        var result = await RunWithStatus(() => ValidatePipeline.Run(config, new ValidationStatus(), context.CancellationToken), status, "validating");
+        var frame = DatasetFrame.Load(Path.Combine(config.DatasetRoot, config.DataframeName), new DatasetLoadOptions { DatasetRoot = config.DatasetRoot });
+        var view = Views.Validation(result);
+        var html = view.Html + Views.WorstQueries(result.Result, frame);
+        KernelInvocationContextExtensions.Display(context, new HtmlFragment(html, view.Text), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+        await BindAsync(context, cmd.Name, result);
+    }
+
+    private static async Task PredictAsync(OmlPredict cmd, KernelInvocationContext context)
+    {
+        var config = PredictPipelineConfig.Load(RequireConfig(cmd.Config), cmd.Set);
+        TorchRuntime.EnsureLoaded();
+        var status = context.DisplayAs("computing embeddings...", PlainTextFormatter.MimeType);
+        var result = await RunWithStatus(() => PredictPipeline.Run(config, new ValidationStatus(), context.CancellationToken), status, "computing embeddings");
+        var embeddings = File.Exists(result.EmbeddingsPath) ? NpyFile.ReadMatrix(result.EmbeddingsPath) : null;
+        var paths = File.Exists(result.PathsCsv) ? File.ReadLines(result.PathsCsv).Skip(1).ToArray() : [];
+        var run = new PredictionRun(result, embeddings, paths);
+        KernelInvocationContextExtensions.Display(context, run, HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+        await BindAsync(context, cmd.Name, run);
+    }
+
+    private static async Task DatasetAsync(OmlDataset cmd, KernelInvocationContext context)
+    {
+        var csv = cmd.Csv is { Length: > 0 } c ? Path.GetFullPath(c) : throw new OmlException("#!oml-dataset needs the path of a dataframe (.csv).");
+        var root = cmd.Root is { Length: > 0 } r ? Path.GetFullPath(r) : Path.GetDirectoryName(csv)!;
+        var frame = await Task.Run(() => DatasetFrame.Load(csv, new DatasetLoadOptions { DatasetRoot = root }), context.CancellationToken);
+        KernelInvocationContextExtensions.Display(context, frame, HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+        await BindAsync(context, cmd.Name, frame);
+    }
+
+    private static async Task<T> RunWithStatus<T>(Func<T> work, DisplayedValue status, string what)
+    {
+        var started = DateTime.UtcNow;
+        var task = Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        while (!task.IsCompleted)
+        {
+            await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(1)));
+            if (!task.IsCompleted) status.Update($"{what}... {(DateTime.UtcNow - started).TotalSeconds:0} s");
+        }
+        var result = await task;
+        status.Update($"{what}: done in {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
+        return result;
+    }
+
+    private static string RequireConfig(string? config) =>
+        config is { Length: > 0 } ? Path.GetFullPath(config) : throw new OmlException("The magic needs a config: --config path/to/config.yaml");
+
+    private static IReadOnlyList<string> LatestFigures(string runDirectory)
+    {
+        var images = Path.Combine(runDirectory, "images");
+        if (!Directory.Exists(images)) return [];
+        var latest = Directory.GetDirectories(images, "epoch_*").OrderBy(d => d, StringComparer.Ordinal).LastOrDefault();
+        return latest is null ? [] : Directory.GetFiles(latest, "*.png").OrderBy(f => f, StringComparer.Ordinal).ToArray();
+    }
+
+    private static bool Drain(ChannelReader<PipelineEvent> reader, LiveTraining live)
+    {
+        var any = false;
+        while (reader.TryRead(out var e))
+        {
+            live.Apply(e);
+            any = true;
+        }
+        return any;
+    }
+
+    /// <summary>Binds <paramref name="value"/> to the C# variable <paramref name="name"/> (when given) in the C# kernel.</summary>
+    private static async Task BindAsync<T>(KernelInvocationContext context, string? name, T value)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return;
+        if (!System.Text.RegularExpressions.Regex.IsMatch(name, @"^@?[\p{L}_][\p{L}\p{Nd}_]*$"))
+        {
+            throw new OmlException($"--name {name} is not a valid C# variable name.");
+        }
+        if (context.HandlingKernel.RootKernel.FindKernelByName("csharp") is not CSharpKernel csharp)
+        {
+            throw new OmlException($"--name {name}: there is no C# kernel to bind the result to.");
+        }
+        await csharp.SetValueAsync(name, value!, typeof(T));
+    }
+
+    private sealed class ChannelProgress(ChannelWriter<PipelineEvent> writer) : IProgress<PipelineEvent>
+    {
+        public void Report(PipelineEvent value) => writer.TryWrite(value);
+    }
+
+    /// <summary>Validation / prediction progress is shown by the elapsed time only; events are not needed.</summary>
+    private sealed class ValidationStatus : IProgress<PipelineEvent>
+    {
+        public void Report(PipelineEvent value)
+        {
+        }
+    }
+}
