@@ -124,10 +124,15 @@ public sealed class MagicTests : IDisposable
 
         result.AssertSucceeded();
         var html = result.Events.OfType<DisplayedValueProduced>().Last().Html();
-        Assert.Contains("OVERALL/cmc/1", html);
+        Assert.Contains("cmc/1", html);
         Assert.Contains("oml-retrieval-grid", html);
-        Assert.Contains("<img", html);
         Assert.Contains("data:image/png;base64,", html);
+        // 5 worst queries per visualized metric, each a query tile framed in the query colour
+        var grids = html.Split("oml-retrieval-grid").Length - 1;
+        Assert.True(grids >= 1);
+        var queryFrames = html.Split(Oml.Visualization.TileColors.Css(Oml.Visualization.ImageTileKind.Query)).Length - 1;
+        Assert.True(queryFrames >= 5 * grids, $"{queryFrames} query frames in {grids} grids");
+        Assert.Contains(Oml.Visualization.TileColors.Css(Oml.Visualization.ImageTileKind.Correct), html);
         var next = await _kernel.SubmitCodeAsync("val.Result.Queries");
         next.AssertSucceeded();
         Assert.Equal(32, next.ReturnValue());

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Events;
+using Microsoft.DotNet.Interactive.Formatting;
+using Oml.Interactive;
+using Oml.Tests.Infrastructure;
+
+namespace Oml.Tests.Interactive;
+
+/// <summary>
+/// The packaged route: build/pack-local.sh packs Oml and Oml.Interactive into a local feed with a fresh version,
+/// then a notebook's two lines (#i the feed, #r nuget the package) restore it and run its extension.dib.
+/// </summary>
+[Collection(KernelCollection.Name)]
+public sealed class PackageLoadTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    [Fact]
+    public async Task The_packed_extension_loads_with_i_and_r_nuget_and_its_magics_work()
+    {
+        var repo = FindRepository();
+        var feed = _directory.File("feed");
+        var versionFile = _directory.File("version.txt");
+        var pack = Process.Start(new ProcessStartInfo("bash", [Path.Combine(repo, "build", "pack-local.sh"), "--feed", feed, "--version-file", versionFile, "--configuration", "Debug"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var printed = await pack.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var errors = await pack.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await pack.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.True(pack.ExitCode == 0, errors);
+        var version = File.ReadAllText(versionFile).Trim();
+        var lines = printed.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal([$"#i \"nuget: {feed}\"", $"#r \"nuget: Oml.Interactive, {version}\""], lines);
+
+        using var kernel = KernelHost.Create();
+        var load = await kernel.SubmitCodeAsync(string.Join("\n", lines));
+        load.AssertSucceeded();
+        Assert.Contains(kernel.KernelInfo.SupportedDirectives, d => d.Name == OmlKernelExtension.TrainMagic);
+
+        var csv = _directory.Write("tiny/df.csv", "label,path\n1,a.jpg\n");
+        var failed = await kernel.SubmitCodeAsync($"#!oml-dataset \"{csv}\"");
+        Assert.NotNull(failed.Failure());
+        Assert.DoesNotContain("   at ", failed.Failure());
+        var torch = await kernel.SubmitCodeAsync("TorchSharp.torch.ones(2, 3).sum().item<float>()");
+        torch.AssertSucceeded();
+        Assert.Equal(6f, torch.ReturnValue());
+    }
+
+    private static string FindRepository()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Oml.Interactive.sln"))) directory = directory.Parent;
+        return directory?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+
+    public void Dispose()
+    {
+        _directory.Dispose();
+        Formatter.ResetToDefault();
+    }
+}
