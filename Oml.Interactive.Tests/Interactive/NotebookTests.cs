@@ -58,6 +58,8 @@ public sealed class NotebookTests : IDisposable
         var previous = Environment.CurrentDirectory;
         Environment.CurrentDirectory = _directory.Path;   // dotnet-interactive starts the kernel in the notebook's folder
         using var kernel = KernelHost.Create();
+        // custom_components.ipynb adds entries to the process-global registries: take them out again afterwards
+        var registered = (Losses: Registry.Losses.Names.ToHashSet(), Samplers: Registry.Samplers.Names.ToHashSet(), Extractors: Registry.Extractors.Names.ToHashSet());
         try
         {
             var htmlOutputs = 0;
@@ -85,6 +87,9 @@ public sealed class NotebookTests : IDisposable
         finally
         {
             Environment.CurrentDirectory = previous;
+            foreach (var name in Registry.Losses.Names.Except(registered.Losses).ToArray()) Registry.Losses.Remove(name);
+            foreach (var name in Registry.Samplers.Names.Except(registered.Samplers).ToArray()) Registry.Samplers.Remove(name);
+            foreach (var name in Registry.Extractors.Names.Except(registered.Extractors).ToArray()) Registry.Extractors.Remove(name);
         }
     }
 
