@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace Oml.Benchmarks;
+
+/// <summary>What the training benchmarks share: child processes with a chosen allocator, quiet-machine waits, medians.</summary>
+internal static class BenchUtil
+{
+    public const string Python = "/usr/bin/python3";
+    public const string Tcmalloc = "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4";
+    public const double QuietCores = 0.25;
+
+    public static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>Runs a child, echoes its output indented, returns the JSON after its <c>RESULT </c> line.</summary>
+    public static T RunChild<T>(string file, IEnumerable<string> arguments, int threads, string allocator)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in arguments) start.ArgumentList.Add(a);
+        start.Environment["OMP_NUM_THREADS"] = Str(threads);
+        start.Environment["OPENBLAS_NUM_THREADS"] = "1"; // reference/torchsharp.md §3: otherwise OpenBLAS adds its own threads
+        start.Environment["MKL_NUM_THREADS"] = Str(threads);
+        if (allocator == "tcmalloc") start.Environment["LD_PRELOAD"] = Tcmalloc;
+        else start.Environment.Remove("LD_PRELOAD");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {file}");
+        T? result = default;
+        while (process.StandardOutput.ReadLine() is { } line)
+        {
+            if (line.StartsWith("RESULT ", StringComparison.Ordinal)) result = JsonSerializer.Deserialize<T>(line[7..], Json);
+            else Console.WriteLine("    " + line);
+        }
+        process.WaitForExit();
+        if (process.ExitCode != 0 || result is null) throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed (exit code {process.ExitCode})");
+        return result;
+    }
+
+    /// <summary>tcmalloc when it is installed and not refused, else glibc malloc.</summary>
+    public static string ChooseAllocator(string? requested)
+    {
+        if (requested is "glibc") return "glibc";
+        if (File.Exists(Tcmalloc)) return "tcmalloc";
+        if (requested is "tcmalloc") throw new InvalidOperationException($"{Tcmalloc} is missing: apt-get install libtcmalloc-minimal4, or pass --allocator glibc");
+        return "glibc";
+    }
+
+    /// <summary>The allocator actually mapped into this process: tcmalloc when its library is loaded, else glibc (with the mallopt tuning in the C# processes).</summary>
+    public static string AllocatorInUse() =>
+        File.ReadLines("/proc/self/maps").Any(l => l.Contains("tcmalloc", StringComparison.Ordinal)) ? "tcmalloc" : "glibc";
+
+    /// <summary>Waits (at most 30 s) until other processes used less than <see cref="QuietCores"/> cores over 2 s.</summary>
+    public static double WaitForQuiet()
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed.TotalSeconds < 30)
+        {
+            var start = CpuSnapshot.Take();
+            Thread.Sleep(2000);
+            if (CpuSnapshot.Take().OtherCoresSince(start) < QuietCores) break;
+        }
+        return watch.Elapsed.TotalSeconds - 2;
+    }
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        if (sorted.Length == 0) return double.NaN;
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    public static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    public static string SelfPath() => Environment.ProcessPath ?? "dotnet";
+
+    // Under `dotnet Oml.Benchmarks.dll` the host needs the assembly again; the apphost does not.
+    public static string[] SelfArgs() =>
+        Path.GetFileNameWithoutExtension(SelfPath()) == "dotnet" ? [Assembly.GetEntryAssembly()!.Location] : [];
+
+    public static string MachineDescription()
+    {
+        var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+        var memory = File.ReadLines("/proc/meminfo").First().Split(':')[1].Trim();
+        return $"{cpu}, {Environment.ProcessorCount} logical cores, MemTotal {memory}, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}";
+    }
+
+    public static string PackageVersions(params string[] packages)
+    {
+        var parts = new List<string>();
+        foreach (var p in packages)
+        {
+            var start = new ProcessStartInfo("dpkg-query") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in new[] { "-W", "-f=${Version}", p }) start.ArgumentList.Add(a);
+            using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEnd();
+            process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            parts.Add($"{p} {(process.ExitCode == 0 ? output.Trim() : "not installed")}");
+        }
+        return string.Join(", ", parts);
+    }
+
+    public static string Blas() =>
+        new FileInfo("/usr/lib/x86_64-linux-gnu/libblas.so.3").ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? "?";
+
+    public static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Oml.Interactive.sln"))) return dir.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+}
