@@ -66,26 +66,3 @@ internal static class Views
         return html.ToString();
     }
 }
-
-/// <summary>Pre-rendered HTML plus a plain-text alternative; the extension registers formatters for both MIME types.</summary>
-public sealed record HtmlFragment(string Html, string Text)
-{
-    public override string ToString() => Text;
-}
-
-/// <summary>The live training view of a cell: <see cref="TrainingLiveView"/> plus the step losses for the bound result.</summary>
-internal sealed class LiveTraining
-{
-    private readonly TrainingLiveView _view = new();
-    private readonly List<(long Step, double Loss)> _steps = [];
-
-    public IReadOnlyList<(long Step, double Loss)> Steps => _steps;
-
-    public void Apply(PipelineEvent e)
-    {
-        if (e is TrainStepCompleted s) _steps.Add((s.GlobalStep, s.Loss));
-        _view.Apply(e);
-    }
-
-    public HtmlFragment Render() => new("<div class=\"oml-training-live\">" + _view.Html() + "</div>", _view.Text());
-}

@@ -28,6 +28,10 @@ public sealed class MockCommand(IAnsiConsole console) : Command<MockCommand.Sett
         [DefaultValue(64)]
         public int Size { get; init; } = 64;
 
+        [CommandOption("--if-absent")]
+        [Description("Do nothing when the folder already holds a complete mock dataset made with the same options.")]
+        public bool IfAbsent { get; init; }
+
         [CommandOption("--seed <N>")]
         [Description("Seed: the same seed writes the same files. Default 0.")]
         [DefaultValue(0)]
@@ -37,6 +41,11 @@ public sealed class MockCommand(IAnsiConsole console) : Command<MockCommand.Sett
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var options = new MockDatasetOptions { Classes = settings.Classes, PerClass = settings.PerClass, Size = settings.Size, Seed = settings.Seed };
+        if (settings.IfAbsent && MockDatasetGenerator.Exists(settings.OutputDirectory, options))
+        {
+            console.MarkupLine(Markup.Escape($"{settings.OutputDirectory} already holds this mock dataset ({options.Classes} classes x {options.PerClass} images of {options.Size} px, seed {options.Seed}); kept"));
+            return 0;
+        }
         return DatasetSourceReport.Run(console, "mock dataset", progress => MockDatasetGenerator.Generate(settings.OutputDirectory, options, progress));
     }
 }

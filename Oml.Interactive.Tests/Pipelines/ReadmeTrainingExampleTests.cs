@@ -5,7 +5,11 @@ using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.Pipelines;
 
-/// <summary>The README's "Training from code" example, as written there (with the test's small config).</summary>
+/// <summary>
+/// The README's "Training from code" example, as written there (with the test's small config). It adds a registry
+/// entry, so it runs alone: other tests list the registry's names.
+/// </summary>
+[Collection(ProcessStateCollection.Name)]
 public sealed class ReadmeTrainingExampleTests(TrainingFixture fixture) : IClassFixture<TrainingFixture>
 {
     [Fact]
@@ -23,12 +27,20 @@ public sealed class ReadmeTrainingExampleTests(TrainingFixture fixture) : IClass
         {
             if (e is ValidationCompleted v) lines.Add($"epoch {v.Epoch + 1}: {v.MonitoredMetric} = {v.MonitoredValue:0.000}");
         });
-        using var run = TrainPipeline.Run(config, progress, TestContext.Current.CancellationToken);
+        try
+        {
+            using var run = TrainPipeline.Run(config, progress, TestContext.Current.CancellationToken);
 
-        Assert.Equal(["epoch 1", "epoch 2"], lines.Select(l => l[..7]));
-        Assert.Equal(2, run.History.Count);
-        Assert.True(File.Exists(run.BestCheckpoint));
-        Assert.Equal(0.3, ((TripletLossWithMiner)Registry.Losses.Create("my_loss", Oml.Registries.BlockArgs.Empty("criterion.args"), new LossContext())).Margin);
+            Assert.Equal(["epoch 1", "epoch 2"], lines.Select(l => l[..7]));
+            Assert.Equal(2, run.History.Count);
+            Assert.True(File.Exists(run.BestCheckpoint));
+            Assert.Equal(512, run.Extractor!.FeatDim); // the trained model comes back with the result
+            Assert.Equal(0.3, ((TripletLossWithMiner)Registry.Losses.Create("my_loss", Oml.Registries.BlockArgs.Empty("criterion.args"), new LossContext())).Margin);
+        }
+        finally
+        {
+            Registry.Losses.Remove("my_loss");
+        }
     }
 
     private sealed class Recorder(Action<PipelineEvent> onEvent) : IProgress<PipelineEvent>

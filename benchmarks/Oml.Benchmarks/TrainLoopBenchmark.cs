@@ -188,6 +188,10 @@ internal static class TrainLoopBenchmark
         $"num_workers={workers}", "cache_size=0",
         "transforms_train.name=norm_resize_torch", Inv($"transforms_train.args.im_size={ImageSize}"), Inv($"transforms_val.args.im_size={ImageSize}"),
         "optimizer.args.lr=1e-4", $"max_epochs={epochs}", "valid_period=1000", "log_images=false",
+        // everything the Python loop fixes, so that a change of configs/train_mock.yaml cannot skew the comparison
+        "sampler={name: balance, args: {n_labels: 8, n_instances: 4}}", "extractor.args.arch=resnet18", "extractor.args.gem_p=null",
+        "extractor.args.normalise_features=true", "criterion={name: triplet_with_miner, args: {margin: 0.2, miner: {name: all_triplets, args: {}}}}",
+        "optimizer.name=adam", "scheduling=null",
     ];
 
     private readonly record struct Summary(double PerStepMs, double MedianStepMs, double WaitShare, double WaitShareFirstEpoch, double MedianComputeMs);

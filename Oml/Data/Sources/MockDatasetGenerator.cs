@@ -55,6 +55,7 @@ public static class MockDatasetGenerator
         DatasetCsv.Write(csvFiles[1], withBoxes);
         DatasetCsv.Write(csvFiles[2], withCategory);
         LabelNamesCsv.Write(root, jobs.Where(j => j.Index == 1).Select(j => ((long)j.Label, j.Shape.Name)));
+        File.WriteAllText(Path.Combine(root, MarkerFile), MarkerText(options)); // last: only a complete dataset is marked with its options
 
         var trainClasses = options.Classes / 2;
         return new DatasetSourceResult(
@@ -104,7 +105,18 @@ public static class MockDatasetGenerator
             if (Directory.Exists(images)) Directory.Delete(images, recursive: true);
         }
         Directory.CreateDirectory(Path.Combine(root, ImagesFolder));
-        File.WriteAllText(marker, string.Create(CultureInfo.InvariantCulture,
-            $"classes={options.Classes} per_class={options.PerClass} size={options.Size} seed={options.Seed}\n"));
+        File.WriteAllText(marker, "incomplete\n");
+    }
+
+    private static string MarkerText(MockDatasetOptions options) => string.Create(CultureInfo.InvariantCulture,
+        $"classes={options.Classes} per_class={options.PerClass} size={options.Size} seed={options.Seed}\n");
+
+    /// <summary>Whether <paramref name="outputDirectory"/> already holds a complete mock dataset made with <paramref name="options"/>.</summary>
+    public static bool Exists(string outputDirectory, MockDatasetOptions? options = null)
+    {
+        options ??= new MockDatasetOptions();
+        var marker = Path.Combine(outputDirectory, MarkerFile);
+        return File.Exists(marker) && File.ReadAllText(marker) == MarkerText(options)
+               && new[] { DataFrameFile, BoxesDataFrameFile, CategoryDataFrameFile }.All(f => File.Exists(Path.Combine(outputDirectory, f)));
     }
 }

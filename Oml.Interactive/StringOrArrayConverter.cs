@@ -4,49 +4,6 @@ using Microsoft.DotNet.Interactive.Commands;
 
 namespace Oml.Interactive;
 
-/// <summary><c>#!oml-train --config cfg.yaml [--set key.path=value ...] [--name run]</c></summary>
-public sealed class OmlTrain : KernelDirectiveCommand
-{
-    public string? Config { get; set; }
-
-    [JsonConverter(typeof(StringOrArrayConverter))]
-    public string[] Set { get; set; } = [];
-
-    public string? Name { get; set; }
-}
-
-/// <summary><c>#!oml-validate --config cfg.yaml [--set ...] [--name val]</c></summary>
-public sealed class OmlValidate : KernelDirectiveCommand
-{
-    public string? Config { get; set; }
-
-    [JsonConverter(typeof(StringOrArrayConverter))]
-    public string[] Set { get; set; } = [];
-
-    public string? Name { get; set; }
-}
-
-/// <summary><c>#!oml-predict --config cfg.yaml [--set ...] [--name emb]</c></summary>
-public sealed class OmlPredict : KernelDirectiveCommand
-{
-    public string? Config { get; set; }
-
-    [JsonConverter(typeof(StringOrArrayConverter))]
-    public string[] Set { get; set; } = [];
-
-    public string? Name { get; set; }
-}
-
-/// <summary><c>#!oml-dataset df.csv [--root DIR] [--name ds]</c></summary>
-public sealed class OmlDataset : KernelDirectiveCommand
-{
-    public string? Csv { get; set; }
-
-    public string? Root { get; set; }
-
-    public string? Name { get; set; }
-}
-
 /// <summary>A repeated option arrives as a JSON array, a single one as a string (or a number, for <c>@csharp:</c> values).</summary>
 internal sealed class StringOrArrayConverter : JsonConverter<string[]>
 {
