@@ -33,6 +33,26 @@ public sealed class CliDatasetTests : IDisposable
     }
 
     [Fact]
+    public void IfAbsentKeepsACompleteMockDatasetWithTheSameOptionsOnly()
+    {
+        string[] args = ["dataset", "mock", "mock", "--classes", "4", "--per-class", "3", "--size", "32", "--if-absent"];
+        Assert.Equal(0, CliRunner.Run(_dir.Path, args).ExitCode);
+        var written = File.GetLastWriteTimeUtc(_dir.File("mock/df.csv"));
+
+        var again = CliRunner.Run(_dir.Path, args);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("already holds this mock dataset", again.Output);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(_dir.File("mock/df.csv")));
+
+        // other options, or an interrupted earlier run (marker not final), regenerate
+        var bigger = CliRunner.Run(_dir.Path, [.. args[..6], "4", .. args[7..]]);
+        Assert.Equal(0, bigger.ExitCode);
+        Assert.Contains("16 images", bigger.Output);
+        File.WriteAllText(_dir.File("mock/.oml-mock-dataset"), "incomplete\n");
+        Assert.DoesNotContain("already holds", CliRunner.Run(_dir.Path, [.. args[..6], "4", .. args[7..]]).Output);
+    }
+
+    [Fact]
     public void CheckWithImagesFindsABoxOutsideItsImage()
     {
         Assert.Equal(0, CliRunner.Run(_dir.Path, "dataset", "mock", "mock", "--classes", "4", "--per-class", "3").ExitCode);

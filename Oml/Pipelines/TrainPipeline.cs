@@ -26,6 +26,10 @@ public sealed class TrainPipeline
     private readonly TrainPipelineConfig _config;
     private readonly IProgress<PipelineEvent>? _progress;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Stopwatch _sinceLastSave = Stopwatch.StartNew();
+
+    /// <summary>The longest time between two <c>last.ckpt</c> writes on epochs without validation.</summary>
+    public static readonly TimeSpan LastCheckpointInterval = TimeSpan.FromSeconds(60);
 
     private TrainPipeline(TrainPipelineConfig config, IProgress<PipelineEvent>? progress)
     {
@@ -231,7 +235,12 @@ public sealed class TrainPipeline
                 {
                     Emit(new ValidationCompleted(epoch, epochMetrics, config.MetricForCheckpointing, monitored, isBest, validationSeconds));
                 }
-                SaveLast(state, extractor, criterionModule, optimizer, schedule, checkpoints, epoch);
+                // last.ckpt after every validated epoch, at least every LastCheckpointInterval, and at the end: epochs of a
+                // few steps would otherwise spend much of their time writing the same file
+                if (epochMetrics is not null || isLastEpoch || maxTimeReached || _sinceLastSave.Elapsed >= LastCheckpointInterval)
+                {
+                    SaveLast(state, extractor, criterionModule, optimizer, schedule, checkpoints, epoch);
+                }
                 if (maxTimeReached && !isLastEpoch)
                 {
                     stopReason = TrainStopReason.MaxTimeReached;
@@ -293,6 +302,7 @@ public sealed class TrainPipeline
 
     private void SaveLast(RunState state, Extractor extractor, nn.Module criterion, TrainingOptimizer optimizer, ScheduleStepper? schedule, string checkpoints, int epoch)
     {
+        _sinceLastSave.Restart();
         var last = Path.Combine(checkpoints, "last.ckpt");
         TrainingCheckpoint.Save(last, state.Snapshot(schedule), extractor, criterion, optimizer.Optimizer);
         state.LastCheckpoint = last;
