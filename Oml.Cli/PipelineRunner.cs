@@ -13,7 +13,7 @@ namespace Oml.Cli;
 /// </summary>
 internal static class PipelineRunner
 {
-    public static T Run<T>(IAnsiConsole console, Func<IProgress<PipelineEvent>, CancellationToken, T> pipeline)
+    public static T Run<T>(IAnsiConsole console, Func<IProgress<PipelineEvent>, CancellationToken, T> pipeline, bool memoryTrace = false)
     {
         using var stop = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -44,8 +44,8 @@ internal static class PipelineRunner
                 }
             }, 16 * 1024 * 1024) { IsBackground = true, Name = "oml-pipeline" };
             worker.Start();
-            if (console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected) DrawLive(console, queue);
-            else DrawLines(console, queue);
+            if (console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected && !memoryTrace) DrawLive(console, queue);
+            else DrawLines(console, queue, memoryTrace);
             worker.Join();
             if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
             return result!;
@@ -56,10 +56,14 @@ internal static class PipelineRunner
         }
     }
 
-    private static void DrawLines(IAnsiConsole console, EventQueue queue)
+    private static void DrawLines(IAnsiConsole console, EventQueue queue, bool memoryTrace)
     {
         foreach (var e in queue.Consume())
         {
+            if (memoryTrace && e is TrainStepCompleted s)
+            {
+                console.MarkupLine(Invariant($"memory step={s.GlobalStep} tensors={s.LiveTensors} resident_mb={s.ResidentBytes / 1048576.0:0.0} managed_mb={s.ManagedBytes / 1048576.0:0.0}"));
+            }
             var line = Describe(e);
             if (line is not null) console.MarkupLine(line);
         }

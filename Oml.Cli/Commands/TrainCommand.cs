@@ -14,6 +14,10 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Se
         [Description("Training config in OML's YAML schema (e.g. configs/train_mock.yaml, or an OML train_*.yaml).")]
         public string Config { get; init; } = "";
 
+        [CommandOption("--memory-trace")]
+        [Description("Diagnostics: after every step print the live tensor count, the process's resident memory and the GC heap.")]
+        public bool MemoryTrace { get; init; }
+
         [CommandArgument(1, "[OVERRIDES]")]
         [Description("Hydra-style key.path=value overrides: max_epochs=3 sampler.args.n_labels=4 criterion.args.margin=null optimizer=adamw resume=logs/run/checkpoints/last.ckpt")]
         public string[] Overrides { get; init; } = [];
@@ -22,7 +26,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Se
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var config = TrainPipelineConfig.Load(settings.Config, settings.Overrides);
-        using var result = PipelineRunner.Run(console, (progress, stop) => TrainPipeline.Run(config, progress, stop));
+        using var result = PipelineRunner.Run(console, (progress, stop) => TrainPipeline.Run(config, progress, stop), settings.MemoryTrace);
         if (result.LastMetrics.Count > 0)
         {
             console.Write(MetricsTable.Create(result.LastMetrics, "validation metrics (last validation)"));

@@ -74,7 +74,15 @@ public sealed class TrainPipelineTests(TrainingFixture fixture) : IClassFixture<
             .Replace("    margin: 0.2\n    miner: {name: all_triplets, args: {}}", "    after_steps: 2", StringComparison.Ordinal);
         var config = Load(yaml, dir.Path, "max_epochs=3");
 
-        var error = Assert.Throws<OmlException>(() => TrainPipeline.Run(config, null, TestContext.Current.CancellationToken));
+        OmlException error;
+        try
+        {
+            error = Assert.Throws<OmlException>(() => TrainPipeline.Run(config, null, TestContext.Current.CancellationToken));
+        }
+        finally
+        {
+            Registry.Losses.Remove("test_nan_from_epoch_1");
+        }
         Assert.Contains("the loss became NaN at epoch 1, step 0", error.Message);
         Assert.Contains("last.ckpt", error.Message);
         var last = Path.Combine(dir.File("logs"), "run", "checkpoints", "last.ckpt");

@@ -11,7 +11,7 @@ public sealed class PostprocessorRegistryTests
     [Fact]
     public void RegistersOmlsNamesAndKReciprocal()
     {
-        Assert.Equal(["adaptive_thresholding", "constant_thresholding", "k_reciprocal", "pairwise_reranker"], Registry.Postprocessors.Names);
+        Assert.Equal(["adaptive_thresholding", "constant_thresholding", "k_reciprocal", "pairwise_reranker"], PostprocessorRegistry.CreateDefault().Names);
         Assert.Equal(["linear_siamese", "trivial_distance_siamese"], Registry.PairwiseModels.Names);
     }
 

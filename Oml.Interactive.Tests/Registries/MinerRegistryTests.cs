@@ -11,7 +11,7 @@ public sealed class MinerRegistryTests
     [Fact]
     public void EveryOmlDefaultBlockBuildsWithItsValues()
     {
-        Assert.Equal(Names("miner"), Registry.Miners.Names);
+        Assert.Equal(Names("miner"), MinerRegistry.CreateDefault().Names);
         var built = Names("miner").ToDictionary(n => n, n => Registry.Miners.Create(Block("miner", n), "miner", Seed0).Instance);
         Assert.IsType<AllTripletsMiner>(built["all_triplets"]);
         Assert.IsType<HardTripletsMiner>(built["hard_triplets"]);

@@ -12,7 +12,7 @@ public sealed class SamplerRegistryTests
     [Fact]
     public void EveryOmlDefaultBlockBuildsWithItsValues()
     {
-        Assert.Equal(Names("sampler"), Registry.Samplers.Names);
+        Assert.Equal(Names("sampler"), SamplerRegistry.CreateDefault().Names);
         var context = new SamplerContext(Labels, Categories, Seed: 3);
         var balance = Assert.IsType<BalanceSampler>(Registry.Samplers.Create(Block("sampler", "balance"), "sampler", context));
         Assert.Equal((4, 3), (balance.BatchSize, balance.BatchesPerEpoch));

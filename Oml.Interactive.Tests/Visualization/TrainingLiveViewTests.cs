@@ -11,7 +11,7 @@ public sealed class TrainingLiveViewTests
     private const int Steps = 4;
 
     private static TrainStepCompleted Step(int epoch, int step, double loss) =>
-        new(epoch, step, Steps, epoch * Steps + step + 1, loss, new Dictionary<string, double>(), 1e-3, 0.5, 0.01, 64)
+        new(epoch, step, Steps, epoch * Steps + step + 1, loss, new Dictionary<string, double>(), 1e-3, 0.5, 0.01, 64, 0, 0, 0)
         { Elapsed = TimeSpan.FromSeconds(0.5 * (epoch * Steps + step + 1)) };
 
     private static Dictionary<string, double> Metrics(double cmc) => new() { ["OVERALL/cmc/1"] = cmc, ["OVERALL/precision/5"] = cmc / 2, ["a/cmc/1"] = cmc };
@@ -118,7 +118,7 @@ public sealed class TrainingLiveViewTests
         {
             for (var i = 0; i < 25_000; i++)
             {
-                view.Apply(new TrainStepCompleted(0, i, 100_000, worker * 25_000 + i + 1, 1.0, new Dictionary<string, double>(), 1e-3, 0.01, 0, 800));
+                view.Apply(new TrainStepCompleted(0, i, 100_000, worker * 25_000 + i + 1, 1.0, new Dictionary<string, double>(), 1e-3, 0.01, 0, 800, 0, 0, 0));
                 if (i % 5000 == 0) Assert.Contains("oml-live", view.Html());
             }
         });

@@ -171,7 +171,8 @@ public sealed class TrainPipeline
                         var seconds = stepClock.Elapsed.TotalSeconds;
                         var lr = optimizer.LearningRates[0];
                         log.Step(epoch, state.GlobalStep, loss, logs, lr);
-                        Emit(new TrainStepCompleted(epoch, step, batches.Length, state.GlobalStep, loss, logs, lr, seconds, wait, batch.Rows.Length / Math.Max(seconds, 1e-9)));
+                        Emit(new TrainStepCompleted(epoch, step, batches.Length, state.GlobalStep, loss, logs, lr, seconds, wait, batch.Rows.Length / Math.Max(seconds, 1e-9),
+                            DisposeScopeManager.Statistics.ThreadTotalLiveCount, Environment.WorkingSet, GC.GetGCMemoryInfo().TotalCommittedBytes));
                         state.StepsInEpoch = step + 1;
                     }
                     var epochSeconds = epochClock.Elapsed.TotalSeconds;

@@ -2,7 +2,9 @@ namespace Oml.Pipelines.Events;
 
 /// <summary>
 /// One optimizer step. <see cref="Logs"/> are the criterion's <c>last_logs</c> (e.g. <c>active_tri</c>, <c>pos_dist</c>);
-/// <see cref="DataWaitSeconds"/> is how long the step waited for its batch.
+/// <see cref="DataWaitSeconds"/> is how long the step waited for its batch. <see cref="LiveTensors"/> (TorchSharp tensors
+/// alive on the training thread), <see cref="ResidentBytes"/> (the process's RSS) and <see cref="ManagedBytes"/> (the
+/// GC heap) after the step show whether a loop keeps its memory flat.
 /// </summary>
 public sealed record TrainStepCompleted(
     int Epoch,
@@ -14,4 +16,7 @@ public sealed record TrainStepCompleted(
     double LearningRate,
     double StepSeconds,
     double DataWaitSeconds,
-    double ImagesPerSecond) : PipelineEvent;
+    double ImagesPerSecond,
+    long LiveTensors,
+    long ResidentBytes,
+    long ManagedBytes) : PipelineEvent;
