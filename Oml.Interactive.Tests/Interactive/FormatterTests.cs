@@ -1,0 +1,160 @@
+using System.Globalization;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Events;
+using Microsoft.DotNet.Interactive.Formatting;
+using Oml.Data;
+using Oml.Data.Sources;
+using Oml.Interactive;
+using Oml.IO;
+using Oml.Metrics;
+using Oml.Pipelines;
+using Oml.Tests.Infrastructure;
+using Oml.Training;
+using Oml.Visualization;
+using static Oml.Tests.Visualization.ViewTestData;
+using static TorchSharp.torch;
+
+namespace Oml.Tests.Interactive;
+
+/// <summary>
+/// The text/html and text/plain formatters the extension registers, on small real values: a generated mock dataset,
+/// metrics computed on simple embeddings, a training result with history and a figure, a prediction with embeddings.
+/// </summary>
+[Collection(KernelCollection.Name)]
+public sealed class FormatterTests : IDisposable
+{
+    private readonly CompositeKernel _kernel = KernelHost.Create();
+    private readonly TempDirectory _directory = new();
+    private readonly DatasetFrame _frame;
+    private readonly EmbeddingMetricsResult _metrics;
+
+    public FormatterTests()
+    {
+        Formatter.ResetToDefault();
+        OmlKernelExtension.Load(_kernel);
+        var root = _directory.File("mock");
+        MockDatasetGenerator.Generate(root, new MockDatasetOptions { Classes = 6, PerClass = 4, Size = 32, Seed = 5 });
+        _frame = DatasetFrame.Load(Path.Combine(root, "df.csv"));
+        // 2-d embeddings: the label plus a small offset, so every query finds its own label first (cmc/1 = 1)
+        var validation = _frame.Validation;
+        var embeddings = validation.SelectMany((r, i) => new[] { r.Label * 10f + i % 4 * 0.01f, 1f }).ToArray();
+        using var scope = NewDisposeScope();
+        _metrics = EmbeddingMetrics.Compute(tensor(embeddings, [validation.Count, 2]), ValidationSet.Setup(_frame), new MetricArgs { CmcTopK = [1] });
+    }
+
+    private static (string Html, string Text) Format(object value)
+    {
+        var html = Formatter.ToDisplayString(value, HtmlFormatter.MimeType);
+        var text = Formatter.ToDisplayString(value, PlainTextFormatter.MimeType);
+        AssertSelfContained(html);
+        Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
+        Assert.NotEqual(value.GetType().FullName, text.Trim());
+        Assert.NotEqual(value.GetType().Name, text.Trim());
+        Assert.DoesNotContain("<", text, StringComparison.Ordinal);
+        return (html, text);
+    }
+
+    [Fact]
+    public void A_dataset_frame_shows_its_counts_and_thumbnails()
+    {
+        var (html, text) = Format(_frame);
+
+        Assert.Contains("oml-dataset", html);
+        Assert.Contains("rows and labels per split", html);
+        Assert.Contains(">" + _frame.Rows.Count.ToString(CultureInfo.InvariantCulture) + "<", html);
+        Assert.Contains(ImagePrefix, html);
+        Assert.Contains(_frame.Source, text);
+        Assert.Contains("top labels", text);
+    }
+
+    [Fact]
+    public void Metrics_show_their_names_and_values()
+    {
+        Assert.Equal(1.0, _metrics.Metrics["OVERALL/cmc/1"], 6);
+        var (html, text) = Format(_metrics);
+
+        Assert.Contains("cmc/1", html);
+        Assert.Contains("1.0000", html);
+        Assert.Contains("cmc/1", text);
+        Assert.Contains("1.0000", text);
+    }
+
+    [Fact]
+    public void A_validation_result_shows_its_metrics()
+    {
+        var run = new ValidationRunResult(_metrics, null, _directory.File("metrics.json"), [], 0.1, 0.2);
+        var (html, text) = Format(run);
+
+        Assert.Contains("validation metrics", html);
+        Assert.Contains("cmc/1", html);
+        Assert.Contains("1.0000", html);
+        Assert.Contains("cmc/1", text);
+    }
+
+    [Fact]
+    public void A_training_run_shows_summary_history_charts_metrics_and_figures()
+    {
+        var png = _directory.File("worst_queries_cmc_1.png");
+        File.WriteAllBytes(png, Thumbnail.Png(_frame, _frame.Rows[0], 32));
+        var metrics = new Dictionary<string, double> { ["OVERALL/cmc/1"] = 0.75 };
+        using var result = new TrainRunResult
+        {
+            RunDirectory = _directory.File("run"),
+            StopReason = TrainStopReason.Completed,
+            EpochsCompleted = 2,
+            MonitoredMetric = "OVERALL/cmc/1",
+            BestMetric = 0.75,
+            History = [new EpochRecord(1, 0.5, 1.0, 1e-3, new Dictionary<string, double> { ["OVERALL/cmc/1"] = 0.5 }), new EpochRecord(2, 0.25, 1.0, 1e-3, metrics)],
+            LastMetrics = metrics,
+        };
+        var run = new TrainingRun(result, [(0, 0.6), (1, 0.5), (2, 0.4), (3, 0.3)], [png, _directory.File("deleted.png")]); // a figure file that is gone is left out
+        var (html, text) = Format(run);
+
+        Assert.Contains("oml-training-run", html);
+        Assert.Contains("2 epoch(s), Completed, best OVERALL/cmc/1=0.75", html);
+        Assert.Contains("<svg", html);
+        Assert.Contains("final metrics", html);
+        Assert.Contains("0.7500", html);
+        Assert.Equal(1, Count(html, "data:image/png;base64,"));
+        Assert.Contains("worst queries cmc 1", html);
+        Assert.Contains("2 epoch(s), Completed", text);
+        Assert.Contains("cmc/1", text);
+        Assert.Contains("0.7500", text);
+    }
+
+    [Fact]
+    public void A_prediction_run_shows_a_scatter_of_its_embeddings_and_the_counts()
+    {
+        var data = Enumerable.Range(0, 12).SelectMany(i => new[] { i % 3 * 1f, i * 0.1f, 1f }).ToArray();
+        var result = new PredictionRunResult(12, 3, _directory.File("embeddings.npy"), _directory.File("paths.csv"), _directory.File("predictions.json"), 0.5);
+        var run = new PredictionRun(result, new NpyArray(data, 12, 3), Enumerable.Range(0, 12).Select(i => $"images/{i}.jpg").ToArray());
+        var (html, text) = Format(run);
+
+        Assert.Contains("<svg", html);
+        Assert.Equal(12, Count(html, "<circle"));
+        Assert.Contains("PredictionRun: 12 x 3", text);
+
+        var (bare, bareText) = Format(new PredictionRun(result, null, []));
+        Assert.Contains("PredictionRun: 12 x 3", bare);
+        Assert.Contains("PredictionRun: 12 x 3", bareText);
+    }
+
+    [Fact]
+    public async Task A_value_returned_from_a_cell_is_formatted_as_html_and_text()
+    {
+        await ((Microsoft.DotNet.Interactive.CSharp.CSharpKernel)_kernel.FindKernelByName("csharp")!).SetValueAsync("m", _metrics, typeof(EmbeddingMetricsResult));
+
+        var result = await _kernel.SubmitCodeAsync("m");
+
+        result.AssertSucceeded();
+        var produced = Assert.Single(result.Events.OfType<ReturnValueProduced>());
+        Assert.Contains("cmc/1", produced.FormattedValues.Single(v => v.MimeType == HtmlFormatter.MimeType).Value);
+    }
+
+    public void Dispose()
+    {
+        _kernel.Dispose();
+        _directory.Dispose();
+        Formatter.ResetToDefault();
+    }
+}
