@@ -151,6 +151,13 @@ public sealed class OmlKernelExtension : IKernelExtension
         {
             if (Drain(events.Reader, live)) display.Update(live.Render());
         }
+        if (ct.IsCancellationRequested)
+        {
+            // the host has already ended the cancelled cell: nothing more may appear in it or bind a variable
+            // behind the user's back; the run's last.ckpt is on disk (resume=...)
+            result.Dispose();
+            return;
+        }
         var figures = LatestFigures(result.RunDirectory);
         var run = new TrainingRun(result, live.Steps.ToArray(), figures);
         KernelInvocationContextExtensions.Display(context, Views.Training(run), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
