@@ -126,7 +126,7 @@ public sealed class OmlKernelExtension : IKernelExtension
         if (!config.LogImages && !config.Values.ContainsKey("log_images"))
         {
             // in a notebook the worst-query figures are the point: on unless the config says otherwise
-            config = TrainPipelineConfig.Load(path, ["log_images=true", .. cmd.Set]);
+            config = config with { LogImages = true };
         }
         TorchRuntime.EnsureLoaded();
         var live = new LiveTraining();
