@@ -38,7 +38,7 @@ public sealed class ConfigInterpolation
 
     private object? ResolveValue(object? value, string path)
     {
-        if (value is not string text || !text.Contains("${", StringComparison.Ordinal) && !text.Contains("\\${", StringComparison.Ordinal))
+        if (value is not string text || !text.Contains("${", StringComparison.Ordinal))
         {
             ResolveNode(value, path);
             return value;
