@@ -110,7 +110,7 @@ public sealed class TrainPipeline
             using var log = new TrainingLog(runDirectory);
             var validationSetup = ValidationSet.Setup(frame);
             var categories = ValidationSet.Categories(frame);
-            var postprocessor = PostprocessorBlock.Create(config.Values.GetValueOrDefault("postprocessor"));
+            var postprocessor = PostprocessorBlock.Create(config.Postprocessor);
             Func<Tensor, EmbeddingMetricsResult> computeMetrics = embeddings =>
                 EmbeddingMetrics.Compute(embeddings, validationSetup, config.MetricArgs, categories, postprocessor: postprocessor);
             var stopReason = TrainStopReason.Completed;

@@ -28,7 +28,7 @@ public static class ValidatePipeline
         var frame = PipelineParts.LoadFrame(config.DatasetRoot, config.DataframeName);
         if (frame.Validation.Count == 0) throw new OmlException($"{frame.Source} has no validation rows (split = validation)");
         var dataset = ImageDataset.Validation(frame, PipelineParts.Transform(config.TransformsVal));
-        var postprocessor = PostprocessorBlock.Create(config.Values.GetValueOrDefault("postprocessor"));
+        var postprocessor = PostprocessorBlock.Create(config.Postprocessor);
 
         using var extractor = PipelineParts.Extractor(config.Extractor, device);
         Emit(new ValidationStarted(0, dataset.Count));

@@ -7,20 +7,11 @@ public static class PostprocessorBlock
 {
     public static IRetrievalPostprocessor? Create(object? block, string path = "postprocessor")
     {
-        switch (block)
-        {
-            case null:
-                return null;
-            case string name:
-                return Registry.Postprocessors.Create(name, BlockArgs.Empty($"{path}.args"));
-            case IReadOnlyDictionary<string, object?> mapping:
-                var outer = new BlockArgs(mapping, path);
-                var blockName = outer.GetString("name");
-                var args = new BlockArgs(outer.GetRaw("args") as IReadOnlyDictionary<string, object?>, $"{path}.args");
-                outer.EnsureAllKeysUsed("postprocessor");
-                return Registry.Postprocessors.Create(blockName, args);
-            default:
-                throw new OmlException($"{path} is not valid: expected a name such as k_reciprocal or a block {{name: ..., args: {{...}}}}; valid names: {string.Join(", ", Registry.Postprocessors.Names)}");
-        }
+        if (block is null) return null;
+        return Create(ConfigBlock.Parse(block, path, "postprocessor", Registry.Postprocessors.Names));
     }
+
+    /// <summary>Builds an already parsed block (a pipeline config's <c>Postprocessor</c>); null stays null.</summary>
+    public static IRetrievalPostprocessor? Create(ConfigBlock? block) =>
+        block is null ? null : Registry.Postprocessors.Create(block.Name, block.CreateArgs());
 }

@@ -16,19 +16,14 @@ public static class PostprocessorRegistry
         table["adaptive_thresholding"] = args => new AdaptiveThresholding(args.GetDouble("n_std", 2.5));
         table["pairwise_reranker"] = args =>
         {
-            var model = args.GetRaw("pairwise_model") as IReadOnlyDictionary<string, object?>
-                ?? throw new OmlException($"{args.Path}.pairwise_model is required: a block {{name: linear_siamese | trivial_distance_siamese, args: {{...}}}}");
-            var modelArgs = new BlockArgs(model, $"{args.Path}.pairwise_model");
-            var name = modelArgs.GetString("name");
-            var inner = new BlockArgs(modelArgs.GetRaw("args") as IReadOnlyDictionary<string, object?>, $"{args.Path}.pairwise_model.args");
-            modelArgs.EnsureAllKeysUsed("pairwise_model");
+            var model = args.GetRequiredBlock("pairwise_model", "{name: linear_siamese | trivial_distance_siamese, args: {...}}");
             args.GetRaw("num_workers"); // OML's loader workers: decoding is multithreaded here already
             args.GetRaw("verbose");
             if (args.GetBool("use_fp16", false))
             {
                 throw new OmlException($"{args.Path}.use_fp16 = true is not supported: re-ranking runs in float32 on the validation embeddings");
             }
-            return new PairwiseReranker(args.GetInt("top_n", 3), Registry.PairwiseModels.Create(name, inner), args.GetInt("batch_size", 128));
+            return new PairwiseReranker(args.GetInt("top_n", 3), Registry.PairwiseModels.Create(model.Name, model.CreateArgs()), args.GetInt("batch_size", 128));
         };
         table["k_reciprocal"] = args => new KReciprocalReranker(
             new ExactNeighbourSource(),
