@@ -28,7 +28,7 @@ public static class ImageEncoding
         var plane = width * height;
         for (var c = 0; c < 3; c++)
             for (var i = 0; i < plane; i++)
-                pixels[i * 3 + c] = normalization.Denormalize(c, values[c * plane + i]);
+                pixels[i * 3 + normalization.SourceChannel(c)] = normalization.Denormalize(normalization.SourceChannel(c), values[c * plane + i]);
         return image;
     }
 

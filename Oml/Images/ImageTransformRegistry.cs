@@ -1,4 +1,5 @@
 using Oml.Registries;
+using Oml.Zoo;
 
 namespace Oml.Images;
 
@@ -13,16 +14,11 @@ public static class ImageTransformRegistry
         table["norm_resize_torch"] = args => new ResizeTransform(Positive(args, "im_size", 224), ChannelNormalization.ImageNet);
         table["norm_resize_albu"] = args => new LetterboxTransform(Positive(args, "im_size", 224), ChannelNormalization.ImageNet);
         table["norm_resize_albu_clip"] = args => new LetterboxTransform(Positive(args, "im_size", 224), ChannelNormalization.Clip);
-        table["augs_torch"] = args => new RandomResizedCropTransform(
-            Positive(args, "im_size", 224),
-            MinScale(args, 0.08),
-            ResampleFilter.Bilinear,
-            new ColorJitter(
-                NonNegative(args, "brightness", 0.4),
-                NonNegative(args, "contrast", 0.4),
-                NonNegative(args, "saturation", 0.4),
-                Hue(args, 0.1)),
-            ChannelNormalization.ImageNet);
+        table["augs_torch"] = args => AugsTorch(args, ChannelNormalization.ImageNet);
+        // the ML.NET ResNet-18's preprocessing (zoo key resnet18_mlnet_imagenet): BGR, 0-255, minus its mean image
+        table["norm_resize_mlnet"] = args => new MeanImageResizeTransform(
+            Positive(args, "im_size", MlNetResnet18.ImageSize), MlNetResnet18.MeanImage(), MlNetResnet18.ImageSize);
+        table["augs_mlnet"] = args => AugsTorch(args, ChannelNormalization.MlNet);
         table["augs_hypvit_torch"] = args => new RandomResizedCropTransform(
             Positive(args, "im_size", 224), MinScale(args, 0.2), ResampleFilter.Bicubic, null, ChannelNormalization.ImageNet);
         table["norm_resize_hypvit_torch"] = args =>
@@ -35,6 +31,18 @@ public static class ImageTransformRegistry
         table["augs_albu"] = args => new AlbuStyleAugmentTransform(Positive(args, "im_size", 224), ChannelNormalization.ImageNet);
         return table;
     }
+
+    /// <summary>torchvision's RandomResizedCrop, horizontal flip and colour jitter, then <paramref name="normalization"/>.</summary>
+    private static RandomResizedCropTransform AugsTorch(BlockArgs args, ChannelNormalization normalization) => new(
+        Positive(args, "im_size", 224),
+        MinScale(args, 0.08),
+        ResampleFilter.Bilinear,
+        new ColorJitter(
+            NonNegative(args, "brightness", 0.4),
+            NonNegative(args, "contrast", 0.4),
+            NonNegative(args, "saturation", 0.4),
+            Hue(args, 0.1)),
+        normalization);
 
     private static ChannelNormalization Normalization(BlockArgs args)
     {

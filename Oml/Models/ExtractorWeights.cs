@@ -1,6 +1,7 @@
 using Oml.Registries;
 using Oml.Training;
 using Oml.Weights;
+using Oml.Zoo;
 using static TorchSharp.torch;
 
 namespace Oml.Models;
@@ -8,13 +9,24 @@ namespace Oml.Models;
 /// <summary>
 /// The <c>weights</c> arg of an extractor block: null (random initialisation), a checkpoint written by
 /// <c>oml train</c> (<c>best.ckpt</c>, <c>last.ckpt</c>), or a PyTorch / Lightning / safetensors / TorchSharp weights
-/// file (OML checkpoints included: <c>state_dict</c> nesting, prefixes and <c>criterion.*</c> keys are handled).
+/// file (OML checkpoints included: <c>state_dict</c> nesting, prefixes and <c>criterion.*</c> keys are handled), or
+/// an offline zoo key (<see cref="ModelZoo.OfflineKeys"/>: <c>resnet18_mlnet_imagenet</c>, converted once and cached).
 /// </summary>
 public static class ExtractorWeights
 {
     public static void Load(nn.Module extractor, string? weights, string path)
     {
         if (weights is null) return;
+        if (weights == MlNetResnet18.ZooKey && !File.Exists(weights))
+        {
+            if (extractor is not ResnetExtractor { RemoveFc: true } resnet || !resnet.Spec.Matches(ResnetSpec.ForArch(ResnetArch.Resnet18MlNet)))
+            {
+                throw new OmlException($"{path} = '{weights}' is the ML.NET ResNet-18 (BasicBlocks [2, 2, 2, 3], no classifier): " +
+                                       $"it loads into ResnetExtractor(\"{MlNetResnet18.Arch}\", removeFc: true) only, not into {Describe(extractor)}");
+            }
+            ModuleWeights.Load(extractor, MlNetResnet18.WeightsFile(), strict: true);
+            return;
+        }
         if (ModelZoo.Keys.Contains(weights) && !File.Exists(weights)) throw new OmlException(ModelZoo.OfflineMessage(path, weights));
         if (!File.Exists(weights)) throw new OmlException($"{path}: the weights file {weights} does not exist");
         if (TrainingCheckpoint.IsCheckpoint(weights))
@@ -28,7 +40,11 @@ public static class ExtractorWeights
     /// <summary>What would stop <see cref="Load"/> for this block and the blocks nested in it, without loading anything.</summary>
     public static IEnumerable<string> Problems(ConfigBlock block)
     {
-        if (block.Args.GetValueOrDefault("weights") is string weights && !File.Exists(weights))
+        if (block.Args.GetValueOrDefault("weights") is string offline && ModelZoo.OfflineKeys.Contains(offline) && !File.Exists(offline))
+        {
+            foreach (var problem in ModelZoo.OfflineKeyProblems(offline, block.Name, block.Args, block.Path)) yield return problem;
+        }
+        else if (block.Args.GetValueOrDefault("weights") is string weights && !File.Exists(weights))
         {
             yield return ModelZoo.Keys.Contains(weights)
                 ? ModelZoo.OfflineMessage($"{block.Path}.args.weights", weights)
@@ -43,4 +59,8 @@ public static class ExtractorWeights
             }
         }
     }
+
+    private static string Describe(nn.Module extractor) => extractor is ResnetExtractor r
+        ? $"a ResNet with blocks [{string.Join(", ", r.Spec.BlocksPerStage)}], {r.Spec.Padding} padding{(r.RemoveFc ? "" : " and an fc head")}"
+        : extractor.GetType().Name;
 }

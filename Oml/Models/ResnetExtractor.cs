@@ -19,8 +19,9 @@ public sealed class ResnetExtractor : Extractor
     private readonly BatchNorm2d bn1;
     private readonly List<Sequential> stages = [];
     private readonly nn.Module<Tensor, Tensor>? fc;
+    private readonly bool cntkPadding;
 
-    /// <param name="arch">A config name: resnet18, resnet34, resnet50, resnet50_projector, resnet101, resnet152.</param>
+    /// <param name="arch">A config name: resnet18, resnet18_mlnet, resnet34, resnet50, resnet50_projector, resnet101, resnet152.</param>
     public ResnetExtractor(string arch, double? gemP = null, bool removeFc = true, FeatureNormalisation normalisation = FeatureNormalisation.None)
         : this(ResnetSpec.ParseArch(arch), gemP, removeFc, normalisation)
     {
@@ -44,14 +45,15 @@ public sealed class ResnetExtractor : Extractor
         RemoveFc = removeFc;
 
         var stem = spec.StageWidths[0];
-        conv1 = nn.Conv2d(3, stem, 7, stride: 2, padding: 3, bias: false);
+        cntkPadding = spec.Padding == ResnetPadding.Cntk;
+        conv1 = nn.Conv2d(3, stem, 7, stride: 2, padding: cntkPadding ? 0 : 3, bias: false);
         bn1 = nn.BatchNorm2d(stem);
         register_module("conv1", conv1);
         register_module("bn1", bn1);
         var channels = stem;
         for (var i = 0; i < spec.BlocksPerStage.Count; i++)
         {
-            var stage = ResnetLayers.Stage(spec.BlockKind, channels, spec.StageWidths[i], spec.BlocksPerStage[i], i == 0 ? 1 : 2);
+            var stage = ResnetLayers.Stage(spec.BlockKind, channels, spec.StageWidths[i], spec.BlocksPerStage[i], i == 0 ? 1 : 2, spec.Padding);
             stages.Add(stage);
             register_module("layer" + (i + 1).ToString(CultureInfo.InvariantCulture), stage);
             channels = spec.StageWidths[i] * spec.Expansion;
@@ -78,8 +80,11 @@ public sealed class ResnetExtractor : Extractor
 
     protected override Tensor ExtractUnnormalised(Tensor images)
     {
-        var x = nn.functional.relu(bn1.forward(conv1.forward(images)));
-        x = nn.functional.max_pool2d(x, 3, stride: 2, padding: 1);
+        // CNTK pads the stem [3 before, 2 after] and the max-pool [1, 0]; zeros are exact for the max-pool after a ReLU
+        var x = nn.functional.relu(bn1.forward(conv1.forward(cntkPadding ? nn.functional.pad(images, [3, 2, 3, 2]) : images)));
+        x = cntkPadding
+            ? nn.functional.max_pool2d(nn.functional.pad(x, [1, 0, 1, 0]), 3, stride: 2)
+            : nn.functional.max_pool2d(x, 3, stride: 2, padding: 1);
         foreach (var stage in stages) x = stage.forward(x);
         x = GemP is { } p ? PoolingFunctions.GeneralisedMean(x, p) : PoolingFunctions.Average(x);
         return fc is null ? x : fc.forward(x);

@@ -5,10 +5,11 @@ namespace Oml.Models;
 /// <summary>
 /// The shape of a torchvision ResNet: block kind, blocks per stage and stage widths (torchvision: 64, 128, 256, 512;
 /// the stem has the first stage's width), the fc head (<see cref="ClassCount"/> outputs, optionally behind the MoCo-v2
-/// projector). The full-size archs come from <see cref="ForArch"/>; tests build tiny specs that run the same code.
+/// projector) and the padding of strided layers. The full-size archs come from <see cref="ForArch"/>; tests build tiny
+/// specs that run the same code.
 /// </summary>
 public sealed record ResnetSpec(ResnetBlockKind BlockKind, IReadOnlyList<int> BlocksPerStage, IReadOnlyList<int> StageWidths,
-    int ClassCount = 1000, bool ProjectorHead = false)
+    int ClassCount = 1000, bool ProjectorHead = false, ResnetPadding Padding = ResnetPadding.Torchvision)
 {
     /// <summary>torchvision's stage widths.</summary>
     public static readonly IReadOnlyList<int> TorchvisionWidths = [64, 128, 256, 512];
@@ -17,6 +18,7 @@ public sealed record ResnetSpec(ResnetBlockKind BlockKind, IReadOnlyList<int> Bl
     public static readonly IReadOnlyDictionary<string, ResnetArch> ArchNames = new Dictionary<string, ResnetArch>
     {
         ["resnet18"] = ResnetArch.Resnet18,
+        ["resnet18_mlnet"] = ResnetArch.Resnet18MlNet,
         ["resnet34"] = ResnetArch.Resnet34,
         ["resnet50"] = ResnetArch.Resnet50,
         ["resnet50_projector"] = ResnetArch.Resnet50Projector,
@@ -34,6 +36,7 @@ public sealed record ResnetSpec(ResnetBlockKind BlockKind, IReadOnlyList<int> Bl
     public static ResnetSpec ForArch(ResnetArch arch) => arch switch
     {
         ResnetArch.Resnet18 => new(ResnetBlockKind.Basic, [2, 2, 2, 2], TorchvisionWidths),
+        ResnetArch.Resnet18MlNet => new(ResnetBlockKind.Basic, [2, 2, 2, 3], TorchvisionWidths, Padding: ResnetPadding.Cntk),
         ResnetArch.Resnet34 => new(ResnetBlockKind.Basic, [3, 4, 6, 3], TorchvisionWidths),
         ResnetArch.Resnet50 => new(ResnetBlockKind.Bottleneck, [3, 4, 6, 3], TorchvisionWidths),
         ResnetArch.Resnet50Projector => new(ResnetBlockKind.Bottleneck, [3, 4, 6, 3], TorchvisionWidths, ClassCount: 128, ProjectorHead: true),
@@ -48,6 +51,12 @@ public sealed record ResnetSpec(ResnetBlockKind BlockKind, IReadOnlyList<int> Bl
         if (name is not null && ArchNames.TryGetValue(name, out var arch)) return arch;
         throw new OmlException($"unknown ResNet arch '{name}'; valid: {string.Join(", ", ArchNames.Keys)}");
     }
+
+    /// <summary>Same layout (blocks, widths, head, padding); records compare lists by reference, this by value.</summary>
+    public bool Matches(ResnetSpec other) =>
+        other is not null && BlockKind == other.BlockKind && BlocksPerStage.SequenceEqual(other.BlocksPerStage) &&
+        StageWidths.SequenceEqual(other.StageWidths) && ClassCount == other.ClassCount && ProjectorHead == other.ProjectorHead &&
+        Padding == other.Padding;
 
     internal void Validate()
     {

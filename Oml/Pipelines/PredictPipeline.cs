@@ -26,7 +26,7 @@ public static class PredictPipeline
         var clock = Stopwatch.StartNew();
         void Emit(PipelineEvent e) => progress?.Report(e with { Elapsed = clock.Elapsed });
         TorchRuntime.EnsureLoaded();
-        PipelineParts.ThrowIfInputsMissing(config.Dataframe is null ? null : ResolveDataframe(config), config.Extractor);
+        PipelineParts.ThrowIfInputsMissing(config.Dataframe is null ? null : ResolveDataframe(config), config.Extractor, config.TransformsPredict);
         foreach (var note in config.Notes) Emit(new PipelineNote(note));
 
         var (frame, rows, displayPaths) = config.DataDir is not null ? FromFolder(config.DataDir) : FromDataframe(config);

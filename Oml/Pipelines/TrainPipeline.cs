@@ -47,7 +47,7 @@ public sealed class TrainPipeline
     {
         var config = _config;
         TorchRuntime.EnsureLoaded();
-        PipelineParts.ThrowIfInputsMissing(Path.Combine(config.DatasetRoot, config.DataframeName), config.Extractor);
+        PipelineParts.ThrowIfInputsMissing(Path.Combine(config.DatasetRoot, config.DataframeName), config.Extractor, config.TransformsTrain, config.TransformsVal);
         var resume = config.Resume is null ? null : ResumePoint.Read(config.Resume);
 
         // 1. seed

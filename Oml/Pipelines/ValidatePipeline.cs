@@ -21,7 +21,7 @@ public static class ValidatePipeline
         var clock = Stopwatch.StartNew();
         void Emit(PipelineEvent e) => progress?.Report(e with { Elapsed = clock.Elapsed });
         TorchRuntime.EnsureLoaded();
-        PipelineParts.ThrowIfInputsMissing(Path.Combine(config.DatasetRoot, config.DataframeName), config.Extractor);
+        PipelineParts.ThrowIfInputsMissing(Path.Combine(config.DatasetRoot, config.DataframeName), config.Extractor, config.TransformsVal);
         foreach (var note in config.Notes) Emit(new PipelineNote(note));
 
         var device = new Device(config.Engine.Device);
