@@ -43,5 +43,6 @@ public sealed class TrainingRun : IDisposable
     public void Dispose() => Result.Dispose();
 
     public override string ToString() =>
-        $"TrainingRun {RunDirectory}: {Result.EpochsCompleted} epoch(s), {StopReason}, best {Result.MonitoredMetric}={Result.BestMetric?.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture) ?? "-"}";
+        $"TrainingRun {RunDirectory}: {Result.EpochsCompleted} epoch(s), {StopReason}, best {Result.MonitoredMetric}={Result.BestMetric?.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture) ?? "-"}" +
+        (Result.BestEpoch is { } best ? $" at epoch {best.Epoch + 1}" : "");
 }

@@ -34,13 +34,25 @@ internal static class Views
 
     public static HtmlFragment Training(TrainingRun run)
     {
-        var metrics = Metrics(run.Metrics, "final metrics");
+        var metrics = BestAndLast(run.Result);
         var history = History(run.History, run.StepLosses);
         var html = new StringBuilder("<div class=\"oml-training-run\">");
         html.Append("<div>").Append(System.Net.WebUtility.HtmlEncode(run.ToString())).Append("</div>");
         html.Append(history.Html).Append(metrics.Html).Append(Figures(run.Figures));
         html.Append("</div>");
         return new HtmlFragment(html.ToString(), run + "\n" + metrics.Text);
+    }
+
+    /// <summary>The best epoch's validation metrics next to the last's (one table when they are the same epoch).</summary>
+    public static HtmlFragment BestAndLast(TrainRunResult run)
+    {
+        if (run.BestEpoch is not { Metrics: { } bestMetrics } best || run.LastValidatedEpoch is not { } last)
+            return Metrics(run.LastMetrics, "final metrics");
+        if (best.Epoch == last.Epoch) return Metrics(bestMetrics, $"validation metrics, epoch {best.Epoch + 1} (best and last)");
+        string bestName = $"best: epoch {best.Epoch + 1}", lastName = $"last: epoch {last.Epoch + 1}";
+        return new HtmlFragment(
+            MetricsView.Html(bestMetrics, run.LastMetrics, bestName, lastName, $"validation metrics: best epoch ({run.MonitoredMetric}) and last"),
+            MetricsView.Text(bestMetrics, run.LastMetrics, bestName, lastName));
     }
 
     /// <summary>The worst-query PNGs a run wrote, inline as data URIs.</summary>

@@ -31,8 +31,9 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Se
         {
             console.Write(MetricsTable.Create(result.LastMetrics, "validation metrics (last validation)"));
         }
+        var bestEpoch = result.BestEpoch is { } best ? string.Create(CultureInfo.InvariantCulture, $" (epoch {best.Epoch + 1})") : "";
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"best {result.MonitoredMetric} = {result.BestMetric?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "n/a"}; " +
+            $"best {result.MonitoredMetric} = {result.BestMetric?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "n/a"}{bestEpoch}; " +
             $"checkpoints: {result.BestCheckpoint ?? "(no best yet)"}, {result.LastCheckpoint}; logs: {result.RunDirectory}")));
         return result.StopReason == TrainStopReason.Cancelled ? 130 : 0;
     }

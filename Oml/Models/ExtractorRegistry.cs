@@ -5,8 +5,9 @@ namespace Oml.Models;
 /// <summary>
 /// The built-in extractors (<c>extractor: {name, args}</c>, OML's <c>EXTRACTORS_REGISTRY</c>):
 /// <list type="bullet">
-/// <item><c>resnet</c>: arch (resnet18 | resnet34 | resnet50 | resnet101 | resnet152, required), gem_p (null = average pooling),
-/// remove_fc (true), normalise_features (false), weights (null).</item>
+/// <item><c>resnet</c>: arch (resnet18 | resnet18_mlnet | resnet34 | resnet50 | resnet101 | resnet152, required), gem_p (null = average pooling),
+/// remove_fc (true), normalise_features (false), weights (null, a file, or resnet18_mlnet_imagenet), freeze_bn (false:
+/// true keeps the batch norms' running statistics while training).</item>
 /// <item><c>vit</c>: arch (vits16 | vits8 | vitb16 | vitb8, required), normalise_features (false), use_multi_scale (false), weights (null).</item>
 /// <item><c>extractor_with_mlp</c>: extractor (a nested block), mlp_features (required), weights (null),
 /// train_backbone (<b>true</b>; OML's default false freezes the backbone without saying so).</item>
@@ -20,7 +21,8 @@ public static class ExtractorRegistry
     {
         var table = new RegistryTable<Extractor>("extractor");
         table["resnet"] = args => WithWeights(
-            new ResnetExtractor(args.GetString("arch"), args.GetNullableDouble("gem_p"), args.GetBool("remove_fc", true), Normalisation(args)),
+            new ResnetExtractor(args.GetString("arch"), args.GetNullableDouble("gem_p"), args.GetBool("remove_fc", true), Normalisation(args),
+                args.GetBool("freeze_bn", false)),
             args);
         table["vit"] = args => WithWeights(
             new ViTExtractor(args.GetString("arch"), Normalisation(args), args.GetBool("use_multi_scale", false)),

@@ -22,18 +22,22 @@ public sealed class ResnetExtractor : Extractor
     private readonly bool cntkPadding;
 
     /// <param name="arch">A config name: resnet18, resnet18_mlnet, resnet34, resnet50, resnet50_projector, resnet101, resnet152.</param>
-    public ResnetExtractor(string arch, double? gemP = null, bool removeFc = true, FeatureNormalisation normalisation = FeatureNormalisation.None)
-        : this(ResnetSpec.ParseArch(arch), gemP, removeFc, normalisation)
+    /// <param name="freezeBatchNorm">Keep every batch norm's running statistics (eval mode) while the extractor trains.</param>
+    public ResnetExtractor(string arch, double? gemP = null, bool removeFc = true, FeatureNormalisation normalisation = FeatureNormalisation.None,
+        bool freezeBatchNorm = false)
+        : this(ResnetSpec.ParseArch(arch), gemP, removeFc, normalisation, freezeBatchNorm)
     {
     }
 
-    public ResnetExtractor(ResnetArch arch, double? gemP = null, bool removeFc = true, FeatureNormalisation normalisation = FeatureNormalisation.None)
-        : this(ResnetSpec.ForArch(arch), gemP, removeFc, normalisation)
+    public ResnetExtractor(ResnetArch arch, double? gemP = null, bool removeFc = true, FeatureNormalisation normalisation = FeatureNormalisation.None,
+        bool freezeBatchNorm = false)
+        : this(ResnetSpec.ForArch(arch), gemP, removeFc, normalisation, freezeBatchNorm)
     {
     }
 
     /// <summary>Any ResNet shape, e.g. a tiny one for tests; the code paths are those of the full-size archs.</summary>
-    public ResnetExtractor(ResnetSpec spec, double? gemP = null, bool removeFc = true, FeatureNormalisation normalisation = FeatureNormalisation.None)
+    public ResnetExtractor(ResnetSpec spec, double? gemP = null, bool removeFc = true, FeatureNormalisation normalisation = FeatureNormalisation.None,
+        bool freezeBatchNorm = false)
         : base(nameof(ResnetExtractor), normalisation)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -41,6 +45,7 @@ public sealed class ResnetExtractor : Extractor
         if (gemP is { } p && (!(p > 0) || double.IsInfinity(p)))
             throw new OmlException(string.Create(CultureInfo.InvariantCulture, $"extractor.args.gem_p must be a positive number or null, got {p}"));
         Spec = spec;
+        FreezeBatchNorm = freezeBatchNorm;
         GemP = gemP;
         RemoveFc = removeFc;
 
@@ -69,6 +74,23 @@ public sealed class ResnetExtractor : Extractor
     }
 
     public ResnetSpec Spec { get; }
+
+    /// <summary>
+    /// True: batch norms normalise with their running statistics and do not update them, also in training (their
+    /// weight and bias still train). Fine-tuning pretrained weights on small batches of a narrow domain otherwise
+    /// replaces ImageNet's statistics with the batches' (docs/pretrained-mlnet.md measures what that costs).
+    /// </summary>
+    public bool FreezeBatchNorm { get; }
+
+    public override void train(bool on = true)
+    {
+        base.train(on);
+        if (!on || !FreezeBatchNorm) return;
+        foreach (var (_, module) in named_modules())
+        {
+            if (module is BatchNorm2d bn) bn.eval();
+        }
+    }
 
     /// <summary>The GeM power, or null for average pooling.</summary>
     public double? GemP { get; }

@@ -17,5 +17,13 @@ public sealed class TrainRunResult : IDisposable
     public IReadOnlyDictionary<string, double> LastMetrics { get; init; } = new Dictionary<string, double>();
     public Models.Extractor? Extractor { get; init; }
 
+    /// <summary>The validated epoch that reached <see cref="BestMetric"/> (the one <c>best.ckpt</c> holds), or null.</summary>
+    public Training.EpochRecord? BestEpoch => BestMetric is { } best
+        ? History.FirstOrDefault(h => h.Metrics is { } m && m.TryGetValue(MonitoredMetric, out var value) && value == best)
+        : null;
+
+    /// <summary>The last validated epoch (its metrics are <see cref="LastMetrics"/>), or null.</summary>
+    public Training.EpochRecord? LastValidatedEpoch => History.LastOrDefault(h => h.Metrics is not null);
+
     public void Dispose() => Extractor?.Dispose();
 }

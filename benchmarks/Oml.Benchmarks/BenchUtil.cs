@@ -72,6 +72,9 @@ internal static class BenchUtil
 
     public static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>An interpolated string formatted with the invariant culture.</summary>
+    public static string Str(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
     public static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
     public static string SelfPath() => Environment.ProcessPath ?? "dotnet";
