@@ -138,6 +138,35 @@ public sealed class MagicTests : IDisposable
         Assert.Equal(32, next.ReturnValue());
     }
 
+    [Fact]
+    public async Task Validate_and_predict_magics_take_the_offline_pretrained_key()
+    {
+        const string pretrained = "--set extractor.args.arch=resnet18_mlnet --set extractor.args.weights=resnet18_mlnet_imagenet";
+        var config = _directory.Write("val.yaml", _data.Config(_directory.File("logs")) + $"\nsave_dir: {_directory.File("val")}\nlog_images: false\n");
+        var validate = await _kernel.SubmitCodeAsync(
+            $"#!oml-validate --config \"{config}\" {pretrained} --set transforms_val.name=norm_resize_mlnet --name zeroShot");
+        validate.AssertSucceeded();
+        var cmc = await _kernel.SubmitCodeAsync("zeroShot.Result.Metrics[\"OVERALL/cmc/1\"]");
+        cmc.AssertSucceeded();
+        Assert.True((double)cmc.ReturnValue()! > 0.4, $"zero-shot cmc/1 {cmc.ReturnValue()}");
+
+        var predictConfig = _directory.Write("predict.yaml", $$$"""
+            accelerator: cpu
+            dataset_root: {{{_data.DatasetRoot}}}
+            dataframe: df.csv
+            save_dir: {{{_directory.File("pred")}}}
+            bs: 16
+            num_workers: 0
+            transforms_predict: {name: norm_resize_mlnet, args: {im_size: 32}}
+            extractor: {name: resnet, args: {arch: resnet18, remove_fc: true, weights: null}}
+            """);
+        var predict = await _kernel.SubmitCodeAsync($"#!oml-predict --config \"{predictConfig}\" {pretrained} --name embedded");
+        predict.AssertSucceeded();
+        var shape = await _kernel.SubmitCodeAsync("(embedded.Embeddings!.Rows, embedded.Embeddings!.Columns)");
+        shape.AssertSucceeded();
+        Assert.Equal((64, 512), shape.ReturnValue());
+    }
+
     public void Dispose()
     {
         OmlKernelExtension.LiveUpdateInterval = TimeSpan.FromMilliseconds(500);

@@ -78,6 +78,51 @@ public sealed class MlNetResnet18Tests(ITestOutputHelper output)
         foreach (var image in images) image.Dispose();
     }
 
+    [Theory]
+    [InlineData(225)]   // odd at the stem: CNTK pads [3 before, 2 after], torchvision would give 113 instead of 112
+    [InlineData(227)]   // odd at the stem and at the max-pool (113 -> 56; torchvision would give 57)
+    public void CntkPaddingMatchesTheGraphAtSizesWhereTorchvisionsWouldNot(int size)
+    {
+        using var temp = new TempDirectory();
+        var model = ModelProto.Parser.ParseFromFile(MlNetResnet18.ModelPath());
+        model.Graph.SetDim();   // batch
+        var dims = model.Graph.Input.Single(i => i.Name == "Input247").Type.TensorType.Shape.Dim;
+        dims[2].DimParam = "H";
+        dims[3].DimParam = "W";
+        model.Graph.ValueInfo.Clear();   // intermediate shapes were fixed for 224 px
+        foreach (var output in model.Graph.Output) output.Type.TensorType.Shape.Dim.Clear();
+        model.WriteToFile(temp.File("resnet18_any_size.onnx"));
+        using var session = new InferenceSession(temp.File("resnet18_any_size.onnx"));
+        manual_seed(5);
+        using var scope = NewDisposeScope();
+        var images = (rand(2, 3, size, size) * 255 - 115).contiguous();
+        var data = images.data<float>().ToArray();
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("Input247", new DenseTensor<float>(data, [2, 3, size, size]))]);
+        var expected = results[0].AsEnumerable<float>().ToArray();
+
+        using var extractor = new ResnetExtractor(MlNetResnet18.Arch);
+        ExtractorWeights.Load(extractor, MlNetResnet18.ZooKey, "extractor.args.weights");
+        extractor.eval();
+        float[] ours;
+        using (no_grad()) ours = extractor.Extract(images).data<float>().ToArray();
+        var difference = MaxAbsDifference(expected, ours);
+        output.WriteLine($"{size} px: max abs difference {difference:E2}");
+        Assert.True(difference < 1e-4, $"max abs difference {difference}");
+    }
+
+    [Fact]
+    public void SizesTheGraphCannotRunAreAClearError()
+    {
+        // 232 px: layer3's strided conv gives 14 from 29 (padded [1, 0]) while its 1x1 shortcut gives 15; ONNX Runtime
+        // fails on the original graph's Add there too
+        using var extractor = new ResnetExtractor(MlNetResnet18.Arch);
+        using var images = zeros(1, 3, 232, 232);
+        var error = Assert.Throws<OmlException>(() => extractor.Extract(images));
+        Assert.Contains("232x232 images cannot go through a ResNet with CNTK padding", error.Message);
+        Assert.Contains("multiple of 32", error.Message);
+        Assert.Contains("e.g. 224", error.Message);
+    }
+
     [Fact]
     public void ImportNamesEveryWeightOfTheGraphAfterTorchvisionAndFitsTheArch()
     {

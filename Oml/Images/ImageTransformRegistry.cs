@@ -16,8 +16,13 @@ public static class ImageTransformRegistry
         table["norm_resize_albu_clip"] = args => new LetterboxTransform(Positive(args, "im_size", 224), ChannelNormalization.Clip);
         table["augs_torch"] = args => AugsTorch(args, ChannelNormalization.ImageNet);
         // the ML.NET ResNet-18's preprocessing (zoo key resnet18_mlnet_imagenet): BGR, 0-255, minus its mean image
-        table["norm_resize_mlnet"] = args => new MeanImageResizeTransform(
-            Positive(args, "im_size", MlNetResnet18.ImageSize), MlNetResnet18.MeanImage(), MlNetResnet18.ImageSize);
+        table["norm_resize_mlnet"] = args =>
+        {
+            var size = Positive(args, "im_size", MlNetResnet18.ImageSize);
+            return args.GetBool("mean_image", true)
+                ? new MeanImageResizeTransform(size, MlNetResnet18.MeanImage(), MlNetResnet18.ImageSize)
+                : new ResizeTransform(size, ChannelNormalization.MlNet);
+        };
         table["augs_mlnet"] = args => AugsTorch(args, ChannelNormalization.MlNet);
         table["augs_hypvit_torch"] = args => new RandomResizedCropTransform(
             Positive(args, "im_size", 224), MinScale(args, 0.2), ResampleFilter.Bicubic, null, ChannelNormalization.ImageNet);

@@ -76,6 +76,21 @@ public sealed class ResnetExtractor : Extractor
     public ResnetSpec Spec { get; }
 
     /// <summary>
+    /// With CNTK padding a strided block's main path (padded [1, 0]) and its 1×1 shortcut disagree on odd sizes (14 vs
+    /// 15 from 29): the original ONNX graph fails there too. The stem and max-pool take any size to floor(side / 4),
+    /// which must then halve evenly at every later stage: sides of 32k to 32k + 3 for four stages (64, 224, ...).
+    /// </summary>
+    private void CheckCntkSize(Tensor images)
+    {
+        var multiple = 1L << (Spec.BlocksPerStage.Count - 1);
+        long height = images.shape[^2], width = images.shape[^1];
+        if ((height / 4) % multiple == 0 && (width / 4) % multiple == 0) return;
+        throw new OmlException(string.Create(CultureInfo.InvariantCulture,
+            $"{height}x{width} images cannot go through a ResNet with CNTK padding (arch resnet18_mlnet): each side must be a multiple of {4 * multiple} " +
+            $"(up to 3 more), e.g. {4 * multiple * Math.Max(1, height / (4 * multiple))}; set the transforms' im_size to one"));
+    }
+
+    /// <summary>
     /// True: batch norms normalise with their running statistics and do not update them, also in training (their
     /// weight and bias still train). Fine-tuning pretrained weights on small batches of a narrow domain otherwise
     /// replaces ImageNet's statistics with the batches' (docs/pretrained-mlnet.md measures what that costs).
@@ -102,6 +117,7 @@ public sealed class ResnetExtractor : Extractor
 
     protected override Tensor ExtractUnnormalised(Tensor images)
     {
+        if (cntkPadding) CheckCntkSize(images);
         // CNTK pads the stem [3 before, 2 after] and the max-pool [1, 0]; zeros are exact for the max-pool after a ReLU
         var x = nn.functional.relu(bn1.forward(conv1.forward(cntkPadding ? nn.functional.pad(images, [3, 2, 3, 2]) : images)));
         x = cntkPadding
