@@ -6,12 +6,26 @@ namespace Oml.Tests.Images;
 public class ImageTransformRegistryTests
 {
     [Fact]
-    public void Registers_OMLs_names()
+    public void Registers_OMLs_names_and_the_mlnet_ones()
     {
         Assert.Equal(
-            ["augs_albu", "augs_hypvit_torch", "augs_torch", "norm_albu", "norm_resize_albu", "norm_resize_albu_clip",
-             "norm_resize_hypvit_torch", "norm_resize_torch", "norm_torch"],
+            ["augs_albu", "augs_hypvit_torch", "augs_mlnet", "augs_torch", "norm_albu", "norm_resize_albu", "norm_resize_albu_clip",
+             "norm_resize_hypvit_torch", "norm_resize_mlnet", "norm_resize_torch", "norm_torch"],
             ImageTransformRegistry.CreateDefault().Names);
+    }
+
+    [Fact]
+    public void Mlnet_transforms_use_the_mean_image_or_the_channel_means_in_bgr()
+    {
+        var table = ImageTransformRegistry.CreateDefault();
+        var withImage = Assert.IsType<MeanImageResizeTransform>(table.Create("norm_resize_mlnet", BlockArgs.From("transforms_val.args", ("im_size", 64))));
+        Assert.Equal(64, withImage.Size);
+        Assert.Equal(3 * 64 * 64, withImage.MeanImage.Length);
+        var withMeans = Assert.IsType<ResizeTransform>(table.Create("norm_resize_mlnet", BlockArgs.From("transforms_val.args", ("im_size", 64), ("mean_image", false))));
+        Assert.Same(ChannelNormalization.MlNet, withMeans.Normalization);
+        var augs = Assert.IsType<RandomResizedCropTransform>(table.Create("augs_mlnet", BlockArgs.From("transforms_train.args", ("im_size", 64))));
+        Assert.Same(ChannelNormalization.MlNet, augs.Normalization);
+        Assert.True(ChannelNormalization.MlNet.Bgr);
     }
 
     [Fact]

@@ -92,6 +92,32 @@ public sealed class FormatterTests : IDisposable
     }
 
     [Fact]
+    public void A_training_run_whose_best_epoch_is_not_the_last_shows_both()
+    {
+        var best = new Dictionary<string, double> { ["OVERALL/cmc/1"] = 0.8125, ["OVERALL/map/5"] = 0.7 };
+        var last = new Dictionary<string, double> { ["OVERALL/cmc/1"] = 0.625, ["OVERALL/map/5"] = 0.6 };
+        using var result = new TrainRunResult
+        {
+            RunDirectory = _directory.File("run"),
+            StopReason = TrainStopReason.Completed,
+            EpochsCompleted = 3,
+            MonitoredMetric = "OVERALL/cmc/1",
+            BestMetric = 0.8125,
+            History = [new EpochRecord(0, 0.5, 1.0, 1e-3, null), new EpochRecord(1, 0.4, 1.0, 1e-3, best), new EpochRecord(2, 0.3, 1.0, 1e-3, last)],
+            LastMetrics = last,
+        };
+        var (html, text) = Format(new TrainingRun(result, [], []));
+
+        Assert.Contains("best OVERALL/cmc/1=0.8125 at epoch 2", html);
+        Assert.Contains("best: epoch 2", html);
+        Assert.Contains("last: epoch 3", html);
+        Assert.Contains("0.8125", html);
+        Assert.Contains("0.6250", html);
+        Assert.Contains("best: epoch 2", text);
+        Assert.Contains("last: epoch 3", text);
+    }
+
+    [Fact]
     public void A_training_run_shows_summary_history_charts_metrics_and_figures()
     {
         var png = _directory.File("worst_queries_cmc_1.png");
@@ -113,7 +139,8 @@ public sealed class FormatterTests : IDisposable
         Assert.Contains("oml-training-run", html);
         Assert.Contains("2 epoch(s), Completed, best OVERALL/cmc/1=0.75", html);
         Assert.Contains("<svg", html);
-        Assert.Contains("final metrics", html);
+        Assert.Contains("validation metrics, epoch 3 (best and last)", html);
+        Assert.Contains("best OVERALL/cmc/1=0.75 at epoch 3", html);
         Assert.Contains("0.7500", html);
         Assert.Equal(1, Count(html, "data:image/png;base64,"));
         Assert.Contains("worst queries cmc 1", html);

@@ -92,7 +92,7 @@ public sealed class ResnetExtractorTests
     public void RejectsUnknownArchAndBadGemP()
     {
         var arch = Assert.Throws<OmlException>(() => new ResnetExtractor("resnet19"));
-        Assert.Contains("resnet18, resnet34, resnet50", arch.Message, StringComparison.Ordinal);
+        Assert.Contains("resnet18, resnet18_mlnet, resnet34, resnet50", arch.Message, StringComparison.Ordinal);
         Assert.Throws<OmlException>(() => new ResnetExtractor(ModelFixtures.TinyBasic, gemP: 0));
     }
 

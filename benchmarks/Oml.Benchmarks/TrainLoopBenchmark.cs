@@ -11,7 +11,7 @@ namespace Oml.Benchmarks;
 
 /// <summary>
 /// <c>train-loop</c>: the whole training loop with data loading. C#: <see cref="TrainPipeline.Run"/> (what
-/// <c>oml train</c> runs) with configs/train_mock.yaml plus overrides, in a fresh process, events collected in
+/// <c>oml train</c> runs) with configs/train_mock_scratch.yaml plus overrides, in a fresh process, events collected in
 /// process; Python: benchmarks/python/train_loop_reference.py (PIL decode + resize + normalise, a DataLoader with the
 /// same number of workers, the same balance sampling, model, loss and optimizer). Both read the same df.csv of a mock
 /// dataset generated into a temporary folder. Validation (which the pipeline always runs after the last epoch) and
@@ -78,7 +78,7 @@ internal static class TrainLoopBenchmark
                     var common = new[] { "--data", folder.FullName, "--epochs", Str(epochs), "--workers", Str(workers), "--threads", Str(threads) };
                     var result = side == "python"
                         ? RunChild<LoopResult>(Python, [Path.Combine(root, "benchmarks", "python", "train_loop_reference.py"), .. common, "--dataframe", DataFrame, "--im-size", Str(ImageSize)], threads, allocator)
-                        : RunChild<LoopResult>(SelfPath(), [.. SelfArgs(), "train-loop-worker", .. common, "--config", Path.Combine(root, "configs", "train_mock.yaml")], threads, allocator);
+                        : RunChild<LoopResult>(SelfPath(), [.. SelfArgs(), "train-loop-worker", .. common, "--config", Path.Combine(root, "configs", "train_mock_scratch.yaml")], threads, allocator);
                     var s = Summarise(result);
                     Console.Error.WriteLine(Inv($"    {s.PerStepMs:F1} ms/step (epochs after the first), median step {s.MedianStepMs:F1} ms, waits {s.WaitShare * 100:F1} %, peak RSS {result.PeakRssMb:F0} MB, {result.Allocator}, other load {result.OtherCores:F2}"));
                     results[side].Add(result);
@@ -188,7 +188,7 @@ internal static class TrainLoopBenchmark
         $"num_workers={workers}", "cache_size=0",
         "transforms_train.name=norm_resize_torch", Inv($"transforms_train.args.im_size={ImageSize}"), Inv($"transforms_val.args.im_size={ImageSize}"),
         "optimizer.args.lr=1e-4", $"max_epochs={epochs}", "valid_period=1000", "log_images=false",
-        // everything the Python loop fixes, so that a change of configs/train_mock.yaml cannot skew the comparison
+        // everything the Python loop fixes, so that a change of configs/train_mock_scratch.yaml cannot skew the comparison
         "sampler={name: balance, args: {n_labels: 8, n_instances: 4}}", "extractor.args.arch=resnet18", "extractor.args.gem_p=null",
         "extractor.args.normalise_features=true", "criterion={name: triplet_with_miner, args: {margin: 0.2, miner: {name: all_triplets, args: {}}}}",
         "optimizer.name=adam", "scheduling=null",
@@ -220,7 +220,7 @@ internal static class TrainLoopBenchmark
                       (allocator == "glibc" ? " --allocator glibc" : "") + (python ? "" : " --no-python") + "`");
         sb.AppendLine();
         sb.AppendLine(Inv($"Data: `oml dataset mock` ({MockClasses} shapes x {MockPerClass} JPEGs, {ImageSize} px) in a temporary folder; `{DataFrame}` splits the {trainRows} train images into {trainLabels} labels of {ImagesPerLabel} (so a balance epoch has {stepsPerEpoch} batches of 8 labels x 4 instances instead of 2) and keeps {validationRows} validation images; both sides read it. ") +
-                      Inv($"C#: `TrainPipeline.Run` (the code of `oml train`) in a fresh process with configs/train_mock.yaml and the overrides `{results["csharp"][0].Info?.GetValueOrDefault("overrides")}` ") +
+                      Inv($"C#: `TrainPipeline.Run` (the code of `oml train`) in a fresh process with configs/train_mock_scratch.yaml and the overrides `{results["csharp"][0].Info?.GetValueOrDefault("overrides")}` ") +
                       "(resnet18 remove_fc with L2-normalised features, triplet margin 0.2 + all triplets, Adam, balance 8 x 4, norm_resize_torch 64 px, no byte cache; TrainBatchLoader prefetching 2 batches, each decoded on `num_workers` threads); " +
                       $"Python: [python/train_loop_reference.py](python/train_loop_reference.py) (PIL open + RGB + torchvision `Resize((64, 64))` + `ToTensor` + `Normalize(ImageNet)`, OML's balance sampling as a batch sampler, `DataLoader(num_workers={workers})` (worker processes started per epoch, PyTorch's default), the same ResNet as `train-step` + `F.normalize`, all-triplets loss, `torch.optim.Adam(lr=1e-4)`). " +
                       Inv($"{threads} torch threads in the training process on both sides; {epochs} epochs of {stepsPerEpoch} steps; the first epoch is the warm-up and is reported separately. ") +
