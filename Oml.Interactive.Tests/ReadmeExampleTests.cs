@@ -2,6 +2,7 @@ using Oml.Data;
 using Oml.Data.Sources;
 using Oml.Images;
 using Oml.Metrics;
+using Oml.Models;
 using Oml.Registries;
 using Oml.Tests.Infrastructure;
 
@@ -38,6 +39,20 @@ public sealed class ReadmeExampleTests : IDisposable
             Assert.Equal([4L, 3, 64, 64], batch.shape);
             Assert.Equal(48, result.Queries);
             Assert.InRange(result.Metrics["OVERALL/cmc/1"], 0, 1);
+
+            // the README's second block, as written there
+            var mlnet = Registry.Transforms.Create("norm_resize_mlnet", BlockArgs.From("transforms_val.args", ("im_size", 64)));
+            using var extractor = new ResnetExtractor("resnet18_mlnet", freezeBatchNorm: true);
+            ExtractorWeights.Load(extractor, "resnet18_mlnet_imagenet", "extractor.args.weights");
+            extractor.eval();
+            using var images = ImageDataset.Validation(frame, mlnet).LoadBatch(Enumerable.Range(0, validation.Count).ToArray());
+            using var features = extractor.Extract(images);                     // [48, 512] ImageNet features
+            var pretrained = EmbeddingMetrics.Compute(features, ValidationSet.Setup(frame), new MetricArgs { CmcTopK = [1, 5] });
+            Console.WriteLine(pretrained.Metrics["OVERALL/cmc/1"]);               // far above the pixels' baseline
+
+            Assert.Equal([48L, 512], features.shape);
+            Assert.True(pretrained.Metrics["OVERALL/cmc/1"] > result.Metrics["OVERALL/cmc/1"] + 0.1,
+                $"pretrained {pretrained.Metrics["OVERALL/cmc/1"]} vs pixels {result.Metrics["OVERALL/cmc/1"]}");
         }
         finally
         {

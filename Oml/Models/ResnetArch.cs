@@ -4,10 +4,6 @@ namespace Oml.Models;
 public enum ResnetArch
 {
     Resnet18,
-
-    /// <summary>The ML.NET / CNTK ResNet-18 (BasicBlocks [2, 2, 2, 3], CNTK padding): the layout of the pretrained
-    /// <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c> weights (zoo key <c>resnet18_mlnet_imagenet</c>).</summary>
-    Resnet18MlNet,
     Resnet34,
     Resnet50,
 
@@ -15,4 +11,8 @@ public enum ResnetArch
     Resnet50Projector,
     Resnet101,
     Resnet152,
+
+    /// <summary>The ML.NET / CNTK ResNet-18 (BasicBlocks [2, 2, 2, 3], CNTK padding): the layout of the pretrained
+    /// <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c> weights (zoo key <c>resnet18_mlnet_imagenet</c>).</summary>
+    Resnet18MlNet,
 }

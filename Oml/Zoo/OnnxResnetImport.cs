@@ -1,18 +1,17 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Onnx;
-using Oml.Models;
 
 namespace Oml.Zoo;
 
 /// <summary>
 /// Reads the weights of a ResNet exported to ONNX with separate batch-norm nodes (CNTK's exports, such as the ML.NET
-/// ResNet-18) and names them as torchvision does, so that a <see cref="ResnetExtractor"/> loads them strictly. The names
+/// ResNet-18) and names them as torchvision does, so that <c>Oml.Models.ResnetExtractor</c> loads them strictly. The names
 /// come from the graph's structure, not from the initializers' names: the stem is the Conv → BatchNormalization → Relu →
 /// MaxPool that reads the graph input; each residual block is an Add whose two inputs are traced back to the block's
 /// input: the branch with two conv + BN pairs is conv1/bn1, conv2/bn2, one pair is the downsample, none the identity.
 /// A new stage starts at each block with a downsample. Every shape, stride, padding and epsilon is checked against what
-/// a <see cref="ResnetPadding.Cntk"/> <see cref="ResnetBlockKind.Basic"/> ResNet computes; anything else is an error.
+/// a ResNet of BasicBlocks with CNTK's padding computes (<c>ResnetPadding.Cntk</c>); anything else is an error.
 /// </summary>
 public static class OnnxResnetImport
 {
@@ -101,9 +100,9 @@ public static class OnnxResnetImport
             blockInput = walker.OnlyConsumer(add, "Relu").Output[0];
         }
         if (blocksPerStage.Count == 0) throw new FormatException("no residual block (Add node) follows the stem");
-        var pool = walker.Consumers(blockInput).SingleOrDefault(n => n.OpType is "AveragePool" or "GlobalAveragePool")
-            ?? throw new FormatException($"the last block's output {blockInput} does not go into an average pooling");
-        return new ImportedResnet(blocksPerStage, widths, weights, pool.Output[0]);
+        if (!walker.Consumers(blockInput).Any(n => n.OpType is "AveragePool" or "GlobalAveragePool"))
+            throw new FormatException($"the last block's output {blockInput} does not go into an average pooling");
+        return new ImportedResnet(blocksPerStage, widths, weights);
     }
 
     /// <summary>The Add of a block whose first node is <paramref name="start"/> (the main branch or the shortcut conv).</summary>
