@@ -35,8 +35,10 @@ public static class LossFunctions
         if (!x.shape.SequenceEqual(y.shape) || x.dim() != 2)
             throw new OmlException($"elementwise distance needs two [N, D] tensors of the same shape, got [{string.Join(", ", x.shape)}] and [{string.Join(", ", y.shape)}]");
         using var scope = NewDisposeScope();
-        // vector_norm's backward is 0 (not NaN) where the norm is 0
-        return linalg.vector_norm(x - y, dims: [-1]).MoveToOuterDisposeScope();
+        // norm's backward is 0 (not NaN) where the norm is 0. Not linalg.vector_norm: TorchSharp 0.107 passes its `ord`
+        // as a temporary Scalar whose finalizer can free it during the native call (seen once in a training run:
+        // "Expected false to be true ... toDouble"); norm(dim) passes p by value.
+        return (x - y).norm(-1).MoveToOuterDisposeScope();
     }
 
     /// <summary>d(x_i, y_j) for [N, D] and [M, D] → [N, M], computed without the matrix-product shortcut (exact).</summary>

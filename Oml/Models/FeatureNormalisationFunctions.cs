@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Oml.Models;
@@ -12,13 +13,17 @@ public static class FeatureNormalisationFunctions
     public const double NormEpsilon = 1e-12;
 
     /// <summary>Normalises the rows of [N, D] features; <see cref="FeatureNormalisation.None"/> returns an alias.</summary>
+    private static readonly Scalar Epsilon = NormEpsilon.ToScalar();
+
     public static Tensor Apply(Tensor features, FeatureNormalisation normalisation)
     {
         if (normalisation == FeatureNormalisation.None) return features.alias();
         if (features.dim() != 2)
             throw new ArgumentException($"features must be [N, D], got [{string.Join(", ", features.shape)}]", nameof(features));
         using var scope = NewDisposeScope();
-        var norm = linalg.vector_norm(features, dims: [1], keepdim: true).clamp_min(NormEpsilon);
+        // norm(dim) and a Scalar kept alive here, not linalg.vector_norm and a temporary Scalar: TorchSharp 0.107 lets a
+        // temporary Scalar's finalizer free it while the native call still reads it (see LossFunctions.ElementwiseDistance)
+        var norm = features.norm(1, keepdim: true).clamp_min(Epsilon);
         if (normalisation == FeatureNormalisation.L2DetachedNorm) norm = norm.detach();
         return features.div(norm).MoveToOuterDisposeScope();
     }

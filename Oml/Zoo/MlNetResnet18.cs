@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Onnx;
 using Oml.Weights;
 using static TorchSharp.torch;
@@ -106,7 +105,7 @@ public static class MlNetResnet18
             throw new OmlException($"{path}: expected Split → Concat(B, G, R) → Sub(mean image), found {ops}");
         var init = graph.Initializer.SingleOrDefault(i => i.Name == sub!.Input[1])
             ?? throw new OmlException($"{path}: the subtracted mean image {sub!.Input[1]} is not a constant");
-        var data = init.FloatData.Count > 0 ? init.FloatData.ToArray() : MemoryMarshal.Cast<byte, float>(init.RawData.Span).ToArray();
+        var data = OnnxResnetImport.Floats(init);
         if (!init.Dims.SequenceEqual([1L, 3, ImageSize, ImageSize]) || data.Length != 3 * ImageSize * ImageSize)
             throw new OmlException(string.Create(CultureInfo.InvariantCulture,
                 $"{path}: the mean image has shape [{string.Join(", ", init.Dims)}], expected [1, 3, {ImageSize}, {ImageSize}]"));

@@ -18,6 +18,11 @@ public static class OnnxResnetImport
     /// <summary>The batch-norm epsilon of torch's BatchNorm2d, which the graph must use.</summary>
     public const float BatchNormEpsilon = 1e-5f;
 
+    /// <summary>The values of a float32 initializer, stored either as <c>float_data</c> or as little-endian <c>raw_data</c>.</summary>
+    internal static float[] Floats(TensorProto initializer) => initializer.FloatData.Count > 0
+        ? initializer.FloatData.ToArray()
+        : MemoryMarshal.Cast<byte, float>(initializer.RawData.Span).ToArray();
+
     /// <summary>Reads <paramref name="onnxPath"/>; errors name the file and the node.</summary>
     public static ImportedResnet Read(string onnxPath)
     {
@@ -227,7 +232,7 @@ public static class OnnxResnetImport
             var init = Initializer(name);
             if (init.DataType != (int)TensorProto.Types.DataType.Float)
                 throw new FormatException($"initializer {name} has data type {init.DataType}, expected float32");
-            var data = init.FloatData.Count > 0 ? init.FloatData.ToArray() : MemoryMarshal.Cast<byte, float>(init.RawData.Span).ToArray();
+            var data = Floats(init);
             var shape = init.Dims.ToArray();
             if (data.Length != shape.Aggregate(1L, (a, b) => a * b))
                 throw new FormatException($"initializer {name} has {data.Length} values for shape [{string.Join(", ", shape)}]");
