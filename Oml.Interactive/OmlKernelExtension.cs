@@ -9,6 +9,8 @@ using Oml.IO;
 using Oml.Pipelines;
 using Oml.Pipelines.Events;
 using Oml.Runtime;
+using Oml.Views;
+using Oml.Visualization;
 
 namespace Oml.Interactive;
 
@@ -53,7 +55,7 @@ public sealed class OmlKernelExtension : IKernelExtension
         {
             Description = "Train an OML model from a YAML config: live loss and metrics, then the final metrics and the worst queries. " +
                           "Interrupt the cell to stop after the current step (a last checkpoint is kept).",
-            Parameters = ConfigParameters("run", "the TrainingRun (history, metrics, checkpoints, run folder, trained extractor)"),
+            Parameters = [.. ConfigParameters("run", "the TrainRunResult (history, step losses, metrics, last validation, checkpoints, trained extractor)"), .. ViewParameters()],
         }, (cmd, context) => Guard(context, () =>
         {
             cmd.Set = RepeatedOptions.Values(cmd, TrainMagic, "--set", cmd.Set, root);
@@ -63,7 +65,7 @@ public sealed class OmlKernelExtension : IKernelExtension
         root.AddDirective<OmlValidate>(new KernelActionDirective(ValidateMagic)
         {
             Description = "Validate an extractor from a YAML config: metrics per category, with and without the configured postprocessor, and the worst queries.",
-            Parameters = ConfigParameters("val", "the ValidationRunResult"),
+            Parameters = [.. ConfigParameters("val", "the ValidationRunResult (metrics, retrieval results, dataset)"), .. ViewParameters()],
         }, (cmd, context) => Guard(context, () =>
         {
             cmd.Set = RepeatedOptions.Values(cmd, ValidateMagic, "--set", cmd.Set, root);
@@ -73,7 +75,7 @@ public sealed class OmlKernelExtension : IKernelExtension
         root.AddDirective<OmlPredict>(new KernelActionDirective(PredictMagic)
         {
             Description = "Compute embeddings for a folder or dataframe of images from a YAML config (embeddings.npy, paths.csv).",
-            Parameters = ConfigParameters("emb", "the PredictionRun (files and the embeddings)"),
+            Parameters = ConfigParameters("emb", "the PredictionRunResult (embeddings, paths, labels, files)"),
         }, (cmd, context) => Guard(context, () =>
         {
             cmd.Set = RepeatedOptions.Values(cmd, PredictMagic, "--set", cmd.Set, root);
@@ -91,8 +93,27 @@ public sealed class OmlKernelExtension : IKernelExtension
             ],
         }, (cmd, context) => Guard(context, () => DatasetAsync(cmd, context)));
 
+        var version = typeof(OmlKernelExtension).Assembly.GetName().Version;
         KernelInvocationContext.Current?.DisplayAs(
-            $"Oml.Interactive loaded: {TrainMagic}, {ValidateMagic}, {PredictMagic}, {DatasetMagic} (TorchSharp natives: {natives})", "text/plain");
+            $"Oml.Interactive {version?.ToString(3)} loaded: {TrainMagic}, {ValidateMagic}, {PredictMagic}, {DatasetMagic}" +
+            (natives.StartsWith("could not", StringComparison.Ordinal) ? $" ({natives})" : ""), "text/plain");
+    }
+
+    private static KernelDirectiveParameter[] ViewParameters() =>
+    [
+        new KernelDirectiveParameter("--worst", $"Worst queries shown per metric (default {RetrievalReport.DefaultWorst}; 0: none)"),
+        new KernelDirectiveParameter("--metrics", "Comma-separated metrics whose worst queries are shown, e.g. --metrics OVERALL/cmc/1,OVERALL/map/5 (default: OML's metrics to visualize)"),
+    ];
+
+    private static (int Worst, IReadOnlyList<string>? Metrics) ViewOptions(string magic, string? worst, string? metrics)
+    {
+        var n = RetrievalReport.DefaultWorst;
+        if (worst is { Length: > 0 } && (!int.TryParse(worst, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out n)))
+        {
+            throw new OmlException($"{magic} --worst {worst}: expected a whole number of queries, 0 or more");
+        }
+        var names = metrics is { Length: > 0 } ? metrics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
+        return (n, names);
     }
 
     private static KernelDirectiveParameter[] ConfigParameters(string exampleName, string bound) =>
@@ -128,9 +149,10 @@ public sealed class OmlKernelExtension : IKernelExtension
             // in a notebook the worst-query figures are the point: on unless the config says otherwise
             config = config with { LogImages = true };
         }
+        var (worst, metrics) = ViewOptions(TrainMagic, cmd.Worst, cmd.Metrics);
         TorchRuntime.EnsureLoaded();
-        var live = new LiveTraining();
-        var display = KernelInvocationContextExtensions.Display(context, live.Render(), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+        var live = new TrainingLiveView();
+        var display = KernelInvocationContextExtensions.Display(context, live, HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
         var events = Channel.CreateUnbounded<PipelineEvent>(new UnboundedChannelOptions { SingleReader = true });
         var progress = new ChannelProgress(events.Writer);
         var ct = context.CancellationToken;
@@ -140,7 +162,7 @@ public sealed class OmlKernelExtension : IKernelExtension
         while (!training.IsCompleted)
         {
             await Task.WhenAny(training, Task.Delay(LiveUpdateInterval, CancellationToken.None));
-            if (Drain(events.Reader, live)) display.Update(live.Render());
+            if (Drain(events.Reader, live)) display.Update(live);
         }
         TrainRunResult result;
         try
@@ -149,7 +171,7 @@ public sealed class OmlKernelExtension : IKernelExtension
         }
         finally
         {
-            if (Drain(events.Reader, live)) display.Update(live.Render());
+            if (Drain(events.Reader, live)) display.Update(live);
         }
         if (ct.IsCancellationRequested)
         {
@@ -158,22 +180,19 @@ public sealed class OmlKernelExtension : IKernelExtension
             result.Dispose();
             return;
         }
-        var figures = LatestFigures(result.RunDirectory);
-        var run = new TrainingRun(result, live.Steps.ToArray(), figures);
-        KernelInvocationContextExtensions.Display(context, Views.Training(run), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
-        await BindAsync(context, cmd.Name, run);
+        // the live view becomes the final one: one copy of the charts and metrics per cell
+        display.Update(new TrainingView(result, worst, metrics));
+        await BindAsync(context, cmd.Name, result);
     }
 
     private static async Task ValidateAsync(OmlValidate cmd, KernelInvocationContext context)
     {
         var config = ValidatePipelineConfig.Load(RequireConfig(cmd.Config), cmd.Set);
         TorchRuntime.EnsureLoaded();
-        var status = context.DisplayAs("validating...", PlainTextFormatter.MimeType);
+        var (worst, metrics) = ViewOptions(ValidateMagic, cmd.Worst, cmd.Metrics);
+        var status = KernelInvocationContextExtensions.Display(context, "validating...", HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
         var result = await RunWithStatus(() => ValidatePipeline.Run(config, new ValidationStatus(), context.CancellationToken), status, "validating");
-        var frame = DatasetFrame.Load(Path.Combine(config.DatasetRoot, config.DataframeName), new DatasetLoadOptions { DatasetRoot = config.DatasetRoot });
-        var view = Views.Validation(result);
-        var html = view.Html + Views.WorstQueries(result.Result, frame);
-        KernelInvocationContextExtensions.Display(context, new HtmlFragment(html, view.Text), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+        status.Update(new ValidationView(result, worst, metrics));
         await BindAsync(context, cmd.Name, result);
     }
 
@@ -181,13 +200,10 @@ public sealed class OmlKernelExtension : IKernelExtension
     {
         var config = PredictPipelineConfig.Load(RequireConfig(cmd.Config), cmd.Set);
         TorchRuntime.EnsureLoaded();
-        var status = context.DisplayAs("computing embeddings...", PlainTextFormatter.MimeType);
+        var status = KernelInvocationContextExtensions.Display(context, "computing embeddings...", HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
         var result = await RunWithStatus(() => PredictPipeline.Run(config, new ValidationStatus(), context.CancellationToken), status, "computing embeddings");
-        var embeddings = File.Exists(result.EmbeddingsPath) ? NpyFile.ReadMatrix(result.EmbeddingsPath) : null;
-        var paths = File.Exists(result.PathsCsv) ? File.ReadLines(result.PathsCsv).Skip(1).ToArray() : [];
-        var run = new PredictionRun(result, embeddings, paths);
-        KernelInvocationContextExtensions.Display(context, run, HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
-        await BindAsync(context, cmd.Name, run);
+        status.Update(new PredictionView(result));
+        await BindAsync(context, cmd.Name, result);
     }
 
     private static async Task DatasetAsync(OmlDataset cmd, KernelInvocationContext context)
@@ -195,7 +211,7 @@ public sealed class OmlKernelExtension : IKernelExtension
         var csv = cmd.Csv is { Length: > 0 } c ? Path.GetFullPath(c) : throw new OmlException("#!oml-dataset needs the path of a dataframe (.csv).");
         var root = cmd.Root is { Length: > 0 } r ? Path.GetFullPath(r) : Path.GetDirectoryName(csv)!;
         var frame = await Task.Run(() => DatasetFrame.Load(csv, new DatasetLoadOptions { DatasetRoot = root }), context.CancellationToken);
-        KernelInvocationContextExtensions.Display(context, frame, HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+        KernelInvocationContextExtensions.Display(context, new DatasetView(frame), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
         await BindAsync(context, cmd.Name, frame);
     }
 
@@ -216,15 +232,7 @@ public sealed class OmlKernelExtension : IKernelExtension
     private static string RequireConfig(string? config) =>
         config is { Length: > 0 } ? Path.GetFullPath(config) : throw new OmlException("The magic needs a config: --config path/to/config.yaml");
 
-    private static IReadOnlyList<string> LatestFigures(string runDirectory)
-    {
-        var images = Path.Combine(runDirectory, "images");
-        if (!Directory.Exists(images)) return [];
-        var latest = Directory.GetDirectories(images, "epoch_*").OrderBy(d => d, StringComparer.Ordinal).LastOrDefault();
-        return latest is null ? [] : Directory.GetFiles(latest, "*.png").OrderBy(f => f, StringComparer.Ordinal).ToArray();
-    }
-
-    private static bool Drain(ChannelReader<PipelineEvent> reader, LiveTraining live)
+    private static bool Drain(ChannelReader<PipelineEvent> reader, TrainingLiveView live)
     {
         var any = false;
         while (reader.TryRead(out var e))

@@ -32,8 +32,10 @@ public sealed class ExtensionLoadTests : IDisposable
             Oml.Interactive.OmlKernelExtension.Load(Microsoft.DotNet.Interactive.Kernel.Root);
             """);
         result.AssertSucceeded();
-        Assert.Contains(result.Events.OfType<Microsoft.DotNet.Interactive.Events.DisplayedValueProduced>(),
-            e => e.FormattedValues.Any(v => v.Value.Contains("Oml.Interactive loaded", StringComparison.Ordinal)));
+        // one line, no internal paths
+        var message = Assert.Single(result.Events.OfType<Microsoft.DotNet.Interactive.Events.DisplayedValueProduced>()
+            .SelectMany(e => e.FormattedValues).Select(v => v.Value), v => v.Contains("loaded", StringComparison.Ordinal));
+        Assert.Matches(@"^Oml\.Interactive \d+\.\d+\.\d+ loaded: #!oml-train, #!oml-validate, #!oml-predict, #!oml-dataset$", message);
         Assert.Contains(_kernel.KernelInfo.SupportedDirectives, d => d.Name == OmlKernelExtension.TrainMagic);
     }
 

@@ -106,9 +106,9 @@ public sealed class FormatterTests : IDisposable
             History = [new EpochRecord(0, 0.5, 1.0, 1e-3, null), new EpochRecord(1, 0.4, 1.0, 1e-3, best), new EpochRecord(2, 0.3, 1.0, 1e-3, last)],
             LastMetrics = last,
         };
-        var (html, text) = Format(new TrainingRun(result, [], []));
+        var (html, text) = Format(result);
 
-        Assert.Contains("best OVERALL/cmc/1=0.8125 at epoch 2", html);
+        Assert.Contains("best OVERALL/cmc/1 = 0.8125 at epoch 2", html);
         Assert.Contains("best: epoch 2", html);
         Assert.Contains("last: epoch 3", html);
         Assert.Contains("0.8125", html);
@@ -118,10 +118,8 @@ public sealed class FormatterTests : IDisposable
     }
 
     [Fact]
-    public void A_training_run_shows_summary_history_charts_metrics_and_figures()
+    public void A_training_run_shows_summary_history_charts_metrics_and_its_last_validations_worst_queries()
     {
-        var png = _directory.File("worst_queries_cmc_1.png");
-        File.WriteAllBytes(png, Thumbnail.Png(_frame, _frame.Rows[0], 32));
         var metrics = new Dictionary<string, double> { ["OVERALL/cmc/1"] = 0.75 };
         using var result = new TrainRunResult
         {
@@ -132,38 +130,71 @@ public sealed class FormatterTests : IDisposable
             BestMetric = 0.75,
             History = [new EpochRecord(1, 0.5, 1.0, 1e-3, new Dictionary<string, double> { ["OVERALL/cmc/1"] = 0.5 }), new EpochRecord(2, 0.25, 1.0, 1e-3, metrics)],
             LastMetrics = metrics,
+            StepLosses = [(0, 0.6), (1, 0.5), (2, 0.4), (3, 0.3)],
+            LastValidation = _metrics,
+            Frame = _frame,
         };
-        var run = new TrainingRun(result, [(0, 0.6), (1, 0.5), (2, 0.4), (3, 0.3)], [png, _directory.File("deleted.png")]); // a figure file that is gone is left out
-        var (html, text) = Format(run);
+        var (html, text) = Format(result);
 
         Assert.Contains("oml-training-run", html);
-        Assert.Contains("2 epoch(s), Completed, best OVERALL/cmc/1=0.75", html);
-        Assert.Contains("<svg", html);
+        Assert.Contains("2 epoch(s), Completed; best OVERALL/cmc/1 = 0.75 at epoch 3", html);
+        Assert.Contains("loss per step", html);
         Assert.Contains("validation metrics, epoch 3 (best and last)", html);
-        Assert.Contains("best OVERALL/cmc/1=0.75 at epoch 3", html);
         Assert.Contains("0.7500", html);
-        Assert.Equal(1, Count(html, "data:image/png;base64,"));
-        Assert.Contains("worst queries cmc 1", html);
+        // the metrics to visualize pick the same queries here: one grid, titled with all of them
+        var grids = Count(html, "class=\"oml-retrieval\"");
+        var groups = Oml.Views.WorstQueryGroup.Of(_metrics, _metrics.MetricsToVisualize, 5);
+        Assert.Equal(groups.Count, grids);
+        Assert.True(groups.Count < _metrics.MetricsToVisualize.Count, "expected metrics with the same worst queries to share a grid");
+        Assert.Contains("last validation (epoch 3): 5 worst queries by " + string.Join(", ", groups[0].Metrics), System.Net.WebUtility.HtmlDecode(html));
+        Assert.True(Count(html, "data:image/png;base64,") > 0);
         Assert.Contains("2 epoch(s), Completed", text);
         Assert.Contains("cmc/1", text);
         Assert.Contains("0.7500", text);
     }
 
     [Fact]
-    public void A_prediction_run_shows_a_scatter_of_its_embeddings_and_the_counts()
+    public void A_prediction_on_a_dataframe_shows_its_embeddings_coloured_by_label_with_label_and_path_on_hover()
     {
         var data = Enumerable.Range(0, 12).SelectMany(i => new[] { i % 3 * 1f, i * 0.1f, 1f }).ToArray();
-        var result = new PredictionRunResult(12, 3, _directory.File("embeddings.npy"), _directory.File("paths.csv"), _directory.File("predictions.json"), 0.5);
-        var run = new PredictionRun(result, new NpyArray(data, 12, 3), Enumerable.Range(0, 12).Select(i => $"images/{i}.jpg").ToArray());
-        var (html, text) = Format(run);
+        var result = new PredictionRunResult(12, 3, _directory.File("embeddings.npy"), _directory.File("paths.csv"), _directory.File("predictions.json"), 0.5)
+        {
+            Embeddings = data,
+            Paths = Enumerable.Range(0, 12).Select(i => $"images/{i}.jpg").ToArray(),
+            Labels = Enumerable.Range(0, 12).Select(i => (long)(i % 3)).ToArray(),
+        };
+        var (html, text) = Format(result);
 
         Assert.Contains("<svg", html);
-        Assert.Equal(12, Count(html, "<circle"));
-        Assert.Contains("PredictionRun: 12 x 3", text);
+        Assert.Equal(12, Count(html, "r=\"2.5\""));
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Matches(html, "<circle cx=\"[^\"]+\" cy=\"[^\"]+\" r=\"2.5\" fill=\"(#[0-9a-f]+)\"")
+            .Select(m => m.Groups[1].Value).Distinct().Count());
+        Assert.Contains("label 2 images/5.jpg", html);
+        Assert.Contains("12 embeddings of size 3", text);
 
-        var (bare, bareText) = Format(new PredictionRun(result, null, []));
-        Assert.Contains("PredictionRun: 12 x 3", bare);
-        Assert.Contains("PredictionRun: 12 x 3", bareText);
+        var (bare, bareText) = Format(result with { Embeddings = [], Paths = [], Labels = null });
+        Assert.Contains("12 embeddings of size 3", bare);
+        Assert.DoesNotContain("<svg", bare);
+        Assert.Contains("12 embeddings of size 3", bareText);
+    }
+
+    [Fact]
+    public void Views_and_embedding_matrices_render_through_the_registered_formatters()
+    {
+        var (view, viewText) = Format(new DatasetView(_frame, labelsPerSplit: 2));
+        Assert.Contains("oml-dataset", view);
+        Assert.Contains("validation", viewText);
+
+        using var embeddings = randn(20, 4);
+        var (tensorHtml, tensorText) = Format(embeddings);
+        Assert.Contains("tensor [20, 4]", tensorHtml);
+        Assert.Equal(20, Count(tensorHtml, "r=\"2.5\""));
+        Assert.Contains("shape", tensorText);
+        using var scalar = tensor(3.5f);
+        Assert.Contains("tensor []", Formatter.ToDisplayString(scalar, HtmlFormatter.MimeType));
+
+        var (array, _) = Format(new NpyArray(Enumerable.Range(0, 30).Select(i => (float)i).ToArray(), 10, 3));
+        Assert.Equal(10, Count(array, "r=\"2.5\""));
     }
 
     [Fact]

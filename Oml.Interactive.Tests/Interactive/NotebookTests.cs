@@ -5,6 +5,7 @@ using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
 using Oml.Interactive;
+using Oml.Pipelines;
 using Oml.Tests.Infrastructure;
 using Xunit.Sdk;
 
@@ -109,13 +110,13 @@ public sealed class NotebookTests : IDisposable
     private void AssertTheModelLearns(CompositeKernel kernel, string notebook, string variable)
     {
         var csharp = (CSharpKernel)kernel.FindKernelByName("csharp");
-        Assert.True(csharp.TryGetValue<TrainingRun>(variable, out var run), $"{notebook} bound no TrainingRun '{variable}'");
+        Assert.True(csharp.TryGetValue<TrainRunResult>(variable, out var run), $"{notebook} bound no TrainRunResult '{variable}'");
         var validated = run.History.Where(h => h.Metrics is not null).ToList();
-        var curve = string.Join(" → ", validated.Select(h => h.Metrics![run.Result.MonitoredMetric].ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)));
-        _output.WriteLine($"{notebook}: {run.Result.MonitoredMetric} per validation {curve}; best epoch {run.Result.BestEpoch?.Epoch + 1}");
+        var curve = string.Join(" → ", validated.Select(h => h.Metrics![run.MonitoredMetric].ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)));
+        _output.WriteLine($"{notebook}: {run.MonitoredMetric} per validation {curve}; best epoch {run.BestEpoch?.Epoch + 1}");
         Assert.True(validated.Count >= 3, $"{notebook}: {validated.Count} validations, at least 3 expected to see learning");
-        var first = validated[0].Metrics![run.Result.MonitoredMetric];
-        Assert.True(run.Result.BestMetric > first + 0.05, $"{notebook}: the model does not learn: {curve}");
+        var first = validated[0].Metrics![run.MonitoredMetric];
+        Assert.True(run.BestMetric > first + 0.05, $"{notebook}: the model does not learn: {curve}");
     }
 
     public void Dispose()

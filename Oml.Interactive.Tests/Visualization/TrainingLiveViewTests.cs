@@ -1,3 +1,4 @@
+using Oml.Views;
 using System.Text.RegularExpressions;
 using Oml.Pipelines;
 using Oml.Pipelines.Events;

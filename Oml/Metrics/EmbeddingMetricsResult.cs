@@ -48,11 +48,32 @@ public sealed class EmbeddingMetricsResult
     public int QueriesWithoutGroundTruth => Retrieval.QueriesWithoutGroundTruth;
 
     /// <summary>
-    /// The <paramref name="n"/> lowest-scoring queries by a metric such as <c>OVERALL/map/5</c> or <c>shoes/cmc/1</c>
-    /// (ties by query index; unscored queries are skipped), like OML's <c>get_worst_queries_ids</c>.
+    /// The <paramref name="n"/> lowest-scoring queries by a metric such as <c>OVERALL/map/5</c> or <c>shoes/cmc/1</c>,
+    /// worst first (unscored queries are skipped), like OML's <c>get_worst_queries_ids</c>, with a defined order among
+    /// queries tied on the metric (many are: cmc/1 is 0 or 1), where OML keeps the index order:
+    /// the worse is the one whose first correct result ranks lower (none retrieved ranks lowest), then the one whose
+    /// first correct result lies further behind its top result (<see cref="RetrievalResults.GapToFirstCorrect"/>);
+    /// among queries with no correct result, the one whose wrong top result is nearer (a more confident mistake);
+    /// then the query index.
     /// </summary>
     public IReadOnlyList<int> WorstQueries(string metricName, int n)
     {
+        var (category, values) = PerQueryValues(metricName);
+        return Enumerable.Range(0, values.Length)
+            .Where(q => !double.IsNaN(values[q]) && (category == MetricNames.Overall || QueryCategories[q] == category))
+            .OrderBy(q => values[q])
+            .ThenByDescending(q => Retrieval.FirstCorrectRank(q) ?? int.MaxValue)
+            .ThenByDescending(q => Retrieval.GapToFirstCorrect(q) ?? float.PositiveInfinity)
+            .ThenBy(q => Retrieval.FirstCorrectRank(q) is null && Retrieval.Distances[q].Length > 0 ? Retrieval.Distances[q][0] : 0f)
+            .ThenBy(q => q)
+            .Take(n)
+            .ToArray();
+    }
+
+    /// <summary>The category of <paramref name="metricName"/> (<c>OVERALL</c> or a category) and the OVERALL per-query values of its metric.</summary>
+    public (string Category, double[] Values) PerQueryValues(string metricName)
+    {
+        ArgumentNullException.ThrowIfNull(metricName);
         var parts = metricName.Split('/');
         if (parts.Length < 2)
         {
@@ -64,10 +85,13 @@ public sealed class EmbeddingMetricsResult
             throw new OmlException($"'{metricName}' has no per-query values; valid: {string.Join(", ", PerQuery.Keys)} (or the same for a category)");
         }
         var category = parts[0];
-        return Enumerable.Range(0, values.Length)
-            .Where(q => !double.IsNaN(values[q]) && (category == MetricNames.Overall || QueryCategories[q] == category))
-            .OrderBy(q => values[q]).ThenBy(q => q)
-            .Take(n)
-            .ToArray();
+        if (category != MetricNames.Overall && !QueryCategories.Contains(category))
+        {
+            var known = QueryCategories.Where(c => c is not null).Distinct().Order(StringComparer.Ordinal).ToArray();
+            throw new OmlException(known.Length == 0
+                ? $"'{metricName}': the dataset has no categories; use OVERALL/{string.Join('/', parts[1..])}"
+                : $"'{metricName}': no query has category '{category}'; categories: {string.Join(", ", known)}");
+        }
+        return (category, values);
     }
 }

@@ -62,7 +62,14 @@ public static class PredictPipeline
             }
             writer.WriteEndObject();
         });
-        return new PredictionRunResult(n, d, npy, csv, json, clock.Elapsed.TotalSeconds);
+        return new PredictionRunResult(n, d, npy, csv, json, clock.Elapsed.TotalSeconds)
+        {
+            Embeddings = values,
+            Paths = displayPaths,
+            Rows = rows,
+            Frame = frame,
+            Labels = config.DataDir is null ? rows.Select(r => r.Label).ToArray() : null,
+        };
     }
 
     private static string ResolveDataframe(PredictPipelineConfig config) =>

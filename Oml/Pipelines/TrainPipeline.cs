@@ -115,6 +115,8 @@ public sealed class TrainPipeline
                 EmbeddingMetrics.Compute(embeddings, validationSetup, config.MetricArgs, categories, postprocessor: postprocessor);
             var stopReason = TrainStopReason.Completed;
             IReadOnlyDictionary<string, double> lastMetrics = state.LastMetrics;
+            EmbeddingMetricsResult? lastValidation = null;
+            var stepLosses = new List<(long Step, double Loss)>();
 
             for (var epoch = state.EpochsCompleted; epoch < config.MaxEpochs; epoch++)
             {
@@ -171,6 +173,7 @@ public sealed class TrainPipeline
                         var seconds = stepClock.Elapsed.TotalSeconds;
                         var lr = optimizer.LearningRates[0];
                         log.Step(epoch, state.GlobalStep, loss, logs, lr);
+                        stepLosses.Add((state.GlobalStep, loss));
                         Emit(new TrainStepCompleted(epoch, step, batches.Length, state.GlobalStep, loss, logs, lr, seconds, wait, batch.Rows.Length / Math.Max(seconds, 1e-9),
                             DisposeScopeManager.Statistics.ThreadTotalLiveCount, Environment.WorkingSet, GC.GetGCMemoryInfo().TotalCommittedBytes));
                         state.StepsInEpoch = step + 1;
@@ -213,6 +216,7 @@ public sealed class TrainPipeline
                     }
                     epochMetrics = result.Metrics.ToDictionary(p => p.Key, p => p.Value);
                     lastMetrics = epochMetrics;
+                    lastValidation = result;
                     monitored = MonitoredValue(epochMetrics);
                     isBest = state.IsImprovement(monitored);
                     validationSeconds = validationClock.Elapsed.TotalSeconds;
@@ -261,6 +265,9 @@ public sealed class TrainPipeline
                 History = state.History.ToArray(),
                 LastMetrics = lastMetrics,
                 Extractor = extractor,
+                StepLosses = stepLosses,
+                LastValidation = lastValidation,
+                Frame = frame,
             };
             Emit(new RunCompleted(runResult));
             extractor.eval();

@@ -1,7 +1,8 @@
 namespace Oml.Pipelines;
 
 /// <summary>
-/// What a training run produced: the run folder, checkpoints, per-epoch history and the last validation metrics.
+/// What a training run produced: the run folder, checkpoints, per-epoch history, the loss of every step, the last
+/// validation (metrics, per-query values and retrieval results, with the dataset they refer to).
 /// The trained extractor stays available in <c>Extractor</c> (for notebooks); dispose the result to free it.
 /// </summary>
 public sealed class TrainRunResult : IDisposable
@@ -16,6 +17,15 @@ public sealed class TrainRunResult : IDisposable
     public required IReadOnlyList<Training.EpochRecord> History { get; init; }
     public IReadOnlyDictionary<string, double> LastMetrics { get; init; } = new Dictionary<string, double>();
     public Models.Extractor? Extractor { get; init; }
+
+    /// <summary>Loss of every optimizer step of this run (a resumed run: the steps after the resume).</summary>
+    public IReadOnlyList<(long Step, double Loss)> StepLosses { get; init; } = [];
+
+    /// <summary>The last validation of this run (per-query metrics and retrieval results), or null when none ran.</summary>
+    public Metrics.EmbeddingMetricsResult? LastValidation { get; init; }
+
+    /// <summary>The dataset trained and validated on (the retrieval's rows are rows of its validation split).</summary>
+    public Data.DatasetFrame? Frame { get; init; }
 
     /// <summary>The validated epoch that reached <see cref="BestMetric"/> (the one <c>best.ckpt</c> holds), or null.</summary>
     public Training.EpochRecord? BestEpoch => BestMetric is { } best

@@ -48,6 +48,10 @@ public static class ValidatePipeline
         if (postprocessor is not null) MetricsJson.Write(Path.Combine(config.SaveDir, "metrics_without_postprocessor.json"), plain);
         var figures = config.LogImages ? WorstQueryFigures.Write(result, frame, Path.Combine(config.SaveDir, "images")) : [];
         Emit(new ValidationCompleted(0, result.Metrics, "", double.NaN, false, metricSeconds));
-        return new ValidationRunResult(result, postprocessor is null ? null : plain, json, figures, embeddingSeconds, metricSeconds);
+        return new ValidationRunResult(result, postprocessor is null ? null : plain, json, figures, embeddingSeconds, metricSeconds)
+        {
+            Frame = frame,
+            PostprocessorName = postprocessor is null ? null : config.Postprocessor?.Name,
+        };
     }
 }

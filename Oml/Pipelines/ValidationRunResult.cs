@@ -1,10 +1,11 @@
+using Oml.Data;
 using Oml.Metrics;
 
 namespace Oml.Pipelines;
 
 /// <summary>
-/// What <c>oml validate</c> produced: the metrics (with the configured postprocessor when there is one), the
-/// metrics of the plain embeddings for comparison, and the files written.
+/// What <c>oml validate</c> produced: the metrics and retrieval results (with the configured postprocessor when there
+/// is one), those of the plain embeddings for comparison, the dataset they refer to, and the files written.
 /// </summary>
 public sealed record ValidationRunResult(
     EmbeddingMetricsResult Result,
@@ -12,4 +13,11 @@ public sealed record ValidationRunResult(
     string MetricsJsonPath,
     IReadOnlyList<string> FigureFiles,
     double EmbeddingSeconds,
-    double MetricSeconds);
+    double MetricSeconds)
+{
+    /// <summary>The dataset validated: the retrieval's query and gallery rows are rows of its validation split.</summary>
+    public DatasetFrame? Frame { get; init; }
+
+    /// <summary>The configured postprocessor's registry name (e.g. <c>k_reciprocal</c>), or null.</summary>
+    public string? PostprocessorName { get; init; }
+}

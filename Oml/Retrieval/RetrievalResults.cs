@@ -79,6 +79,23 @@ public sealed class RetrievalResults
         return Array.ConvertAll(Retrieved[q], id => Array.BinarySearch(gt, id) >= 0);
     }
 
+    /// <summary>1-based rank of the first correct item among query <paramref name="q"/>'s retrieved items, or null when none is correct.</summary>
+    public int? FirstCorrectRank(int q)
+    {
+        var index = Array.IndexOf(Hits(q), true);
+        return index < 0 ? null : index + 1;
+    }
+
+    /// <summary>
+    /// How far query <paramref name="q"/>'s first correct item lies behind its top result: the distance to the first
+    /// correct item minus the distance to the top one (0 when the top one is correct); null when none is correct.
+    /// </summary>
+    public float? GapToFirstCorrect(int q)
+    {
+        var rank = FirstCorrectRank(q);
+        return rank is { } r ? Distances[q][r - 1] - Distances[q][0] : null;
+    }
+
     /// <summary>The same queries and ground truth with new retrieved lists (what postprocessors return).</summary>
     public RetrievalResults WithRetrieved(IReadOnlyList<int[]> retrieved, IReadOnlyList<float[]> distances) =>
         new(retrieved, distances, GroundTruth, QueryRows, GalleryRows);

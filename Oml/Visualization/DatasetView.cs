@@ -10,14 +10,34 @@ namespace Oml.Visualization;
 /// one an inline PNG (<see cref="Thumbnail.DataUri(DatasetFrame, DatasetRow, int)"/>). An image that cannot be read
 /// becomes a grey "missing" box whose tooltip gives the reason.
 /// </summary>
-public static class DatasetView
+public sealed class DatasetView : IView
 {
+    private readonly DatasetFrame _frame;
+    private readonly int _labelsPerSplit, _imagesPerLabel, _thumbnailSize, _topLabels;
+    private readonly string? _title;
+
+    /// <summary>The view of <paramref name="frame"/>; also <c>frame.View(...)</c>.</summary>
+    public DatasetView(
+        DatasetFrame frame, int labelsPerSplit = DefaultLabelsPerSplit, int imagesPerLabel = DefaultImagesPerLabel,
+        int thumbnailSize = DefaultThumbnailSize, int topLabels = DefaultTopLabels, string? title = null)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        (_frame, _labelsPerSplit, _imagesPerLabel, _thumbnailSize, _topLabels, _title) = (frame, labelsPerSplit, imagesPerLabel, thumbnailSize, topLabels, title);
+    }
+
+    public DatasetFrame Frame => _frame;
+
+    public string ToHtml() => Html(_frame, _labelsPerSplit, _imagesPerLabel, _thumbnailSize, _topLabels, _title);
+
+    public override string ToString() => Text(_frame, _topLabels);
+
+
     public const int DefaultLabelsPerSplit = 5;
     public const int DefaultImagesPerLabel = 6;
     public const int DefaultThumbnailSize = 64;
     public const int DefaultTopLabels = 10;
 
-    public static string Html(
+    internal static string Html(
         DatasetFrame frame, int labelsPerSplit = DefaultLabelsPerSplit, int imagesPerLabel = DefaultImagesPerLabel,
         int thumbnailSize = DefaultThumbnailSize, int topLabels = DefaultTopLabels, string? title = null)
     {
@@ -66,7 +86,7 @@ public static class DatasetView
         return html.ToString();
     }
 
-    public static string Text(DatasetFrame frame, int topLabels = DefaultTopLabels)
+    internal static string Text(DatasetFrame frame, int topLabels = DefaultTopLabels)
     {
         ArgumentNullException.ThrowIfNull(frame);
         var text = new StringBuilder();

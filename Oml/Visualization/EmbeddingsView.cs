@@ -10,13 +10,54 @@ namespace Oml.Visualization;
 /// <c>&lt;circle&gt;</c> per plotted row, coloured by label with a fixed categorical palette (labels in ascending order
 /// take the palette's colours in turn) and a legend when there are at most <see cref="MaxLegendLabels"/> labels.
 /// </summary>
-public static class EmbeddingsView
+public sealed class EmbeddingsView : IView
 {
+    private readonly string? _title;
+    private readonly int _maxPoints;
+
+    /// <summary>
+    /// The view of <paramref name="rows"/> x <paramref name="columns"/> embeddings (row-major), coloured by
+    /// <paramref name="labels"/> and with <paramref name="paths"/> as hover text when given.
+    /// </summary>
+    public EmbeddingsView(
+        float[] data, int rows, int columns, IReadOnlyList<long>? labels = null, IReadOnlyList<string>? paths = null,
+        string? title = "embeddings", int maxPoints = PcaProjection.DefaultMaxRows)
+    {
+        Check(data, rows, columns, labels, paths);
+        (Data, Rows, Columns, Labels, Paths, _title, _maxPoints) = (data, rows, columns, labels, paths, title, maxPoints);
+    }
+
+    /// <summary>The view of a 2-D tensor (any device or floating type; copied to the CPU as float32).</summary>
+    public EmbeddingsView(Tensor embeddings, IReadOnlyList<long>? labels = null, IReadOnlyList<string>? paths = null, string? title = "embeddings")
+        : this(ToArray(embeddings), labels, paths, title)
+    {
+    }
+
+    private EmbeddingsView((float[] Data, int Rows, int Columns) array, IReadOnlyList<long>? labels, IReadOnlyList<string>? paths, string? title)
+        : this(array.Data, array.Rows, array.Columns, labels, paths, title)
+    {
+    }
+
+    public float[] Data { get; }
+
+    public int Rows { get; }
+
+    public int Columns { get; }
+
+    public IReadOnlyList<long>? Labels { get; }
+
+    public IReadOnlyList<string>? Paths { get; }
+
+    public string ToHtml() => Html(Data, Rows, Columns, Labels, Paths, _title, _maxPoints);
+
+    public override string ToString() => Text(Data, Rows, Columns, Labels);
+
+
     public const int MaxLegendLabels = 20;
     public const int PlotSize = 360;
     public const string UnlabelledColor = "#1f77b4";
 
-    public static string Html(
+    internal static string Html(
         float[] data, int rows, int columns, IReadOnlyList<long>? labels = null, IReadOnlyList<string>? paths = null,
         string? title = "embeddings", int maxPoints = PcaProjection.DefaultMaxRows)
     {
@@ -33,7 +74,7 @@ public static class EmbeddingsView
     }
 
     /// <summary>The same for a 2-D tensor (any device or floating type; copied to the CPU as float32).</summary>
-    public static string Html(
+    internal static string Html(
         Tensor embeddings, IReadOnlyList<long>? labels = null, IReadOnlyList<string>? paths = null,
         string? title = "embeddings", int maxPoints = PcaProjection.DefaultMaxRows)
     {
@@ -41,7 +82,7 @@ public static class EmbeddingsView
         return Html(data, rows, columns, labels, paths, title, maxPoints);
     }
 
-    public static string Text(float[] data, int rows, int columns, IReadOnlyList<long>? labels = null)
+    internal static string Text(float[] data, int rows, int columns, IReadOnlyList<long>? labels = null)
     {
         Check(data, rows, columns, labels, null);
         var lines = Summary(data, rows, columns, labels).ToArray();
@@ -49,7 +90,7 @@ public static class EmbeddingsView
         return string.Concat(lines.Select(l => $"{l.Name.PadRight(width)}  {l.Value}\n"));
     }
 
-    public static string Text(Tensor embeddings, IReadOnlyList<long>? labels = null)
+    internal static string Text(Tensor embeddings, IReadOnlyList<long>? labels = null)
     {
         var (data, rows, columns) = ToArray(embeddings);
         return Text(data, rows, columns, labels);

@@ -8,8 +8,27 @@ namespace Oml.Visualization;
 /// step when given (downsampled to <see cref="MaxStepPoints"/>), and one chart per validation metric (<c>cmc/1</c>,
 /// ...) with a line per category (OVERALL first). Epochs are shown 1-based, as progress bars count them.
 /// </summary>
-public static class HistoryView
+public sealed class HistoryView : IView
 {
+    private readonly string? _title;
+
+    /// <summary>The charts of <paramref name="history"/> (and of the step losses when given).</summary>
+    public HistoryView(IReadOnlyList<EpochRecord>? history, IReadOnlyList<(long Step, double Loss)>? stepLosses = null, string? title = "training history")
+    {
+        History = history ?? [];
+        StepLosses = stepLosses ?? [];
+        _title = title;
+    }
+
+    public IReadOnlyList<EpochRecord> History { get; }
+
+    public IReadOnlyList<(long Step, double Loss)> StepLosses { get; }
+
+    public string ToHtml() => Html(History, StepLosses, _title);
+
+    public override string ToString() => Text(History, StepLosses);
+
+
     public const int MaxStepPoints = 300;
 
     /// <summary>The charts, in display order (loss per epoch, loss per step, then one per metric).</summary>
@@ -42,7 +61,7 @@ public static class HistoryView
         return charts;
     }
 
-    public static string Html(IReadOnlyList<EpochRecord>? history, IReadOnlyList<(long Step, double Loss)>? stepLosses = null, string? title = "training history")
+    internal static string Html(IReadOnlyList<EpochRecord>? history, IReadOnlyList<(long Step, double Loss)>? stepLosses = null, string? title = "training history")
     {
         var html = ViewHtml.OpenView(new StringBuilder(), "oml-history", title);
         var charts = Charts(history, stepLosses);
@@ -53,7 +72,7 @@ public static class HistoryView
         return html.ToString();
     }
 
-    public static string Text(IReadOnlyList<EpochRecord>? history, IReadOnlyList<(long Step, double Loss)>? stepLosses = null)
+    internal static string Text(IReadOnlyList<EpochRecord>? history, IReadOnlyList<(long Step, double Loss)>? stepLosses = null)
     {
         history ??= [];
         var text = new StringBuilder();

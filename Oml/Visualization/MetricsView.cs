@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Oml.Metrics;
-using Oml.Pipelines;
 
 namespace Oml.Visualization;
 
@@ -12,21 +11,47 @@ namespace Oml.Visualization;
 /// has a row per dictionary and a row with the difference (second minus first, green when it is an improvement).
 /// Names without a category (no <c>/</c>) are shown under "(other)".
 /// </summary>
-public static class MetricsView
+public sealed class MetricsView : IView
 {
+    private readonly IReadOnlyList<(string Name, IReadOnlyDictionary<string, double> Metrics)> _columns;
+    private readonly string? _title;
+
+    /// <summary>One set of metrics as a table (one row per category).</summary>
+    public MetricsView(IReadOnlyDictionary<string, double> metrics, string? title = null)
+        : this([("", metrics)], title)
+    {
+    }
+
+    /// <summary>
+    /// Several sets side by side (e.g. no postprocessing, then each postprocessor): per category a row per set and, for
+    /// every set after the first, its difference to the first (green where it improves).
+    /// </summary>
+    public MetricsView(IReadOnlyList<(string Name, IReadOnlyDictionary<string, double> Metrics)> columns, string? title = null)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        if (columns.Count == 0) throw new ArgumentException("at least one set of metrics is needed", nameof(columns));
+        foreach (var (_, m) in columns) ArgumentNullException.ThrowIfNull(m);
+        (_columns, _title) = (columns, title);
+    }
+
+    public string ToHtml() => Render(_columns, _title);
+
+    public override string ToString() => RenderText(_columns);
+
+
     public const string OtherGroup = "(other)";
 
     private static readonly string[] Families =
         [MetricNames.Cmc, MetricNames.Precision, MetricNames.Map, MetricNames.MapAtR, MetricNames.RPrecision, MetricNames.Pcf, MetricNames.FnmrAtFmr];
 
-    public static string Html(IReadOnlyDictionary<string, double> metrics, string? title = null)
+    internal static string Html(IReadOnlyDictionary<string, double> metrics, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         return Render([("", metrics)], title);
     }
 
     /// <summary>Two dictionaries side by side, with the difference <paramref name="second"/> - <paramref name="first"/>.</summary>
-    public static string Html(
+    internal static string Html(
         IReadOnlyDictionary<string, double> first, IReadOnlyDictionary<string, double> second,
         string firstName = "without postprocessor", string secondName = "with postprocessor", string? title = null)
     {
@@ -35,34 +60,19 @@ public static class MetricsView
         return Render([(firstName, first), (secondName, second)], title);
     }
 
-    /// <summary>The metrics of a validation run, compared with the plain embeddings' when a postprocessor was used.</summary>
-    public static string Html(ValidationRunResult run, string? title = null)
-    {
-        ArgumentNullException.ThrowIfNull(run);
-        return run.WithoutPostprocessor is { } plain
-            ? Html(plain.Metrics, run.Result.Metrics, title: title)
-            : Html(run.Result.Metrics, title);
-    }
-
-    public static string Text(IReadOnlyDictionary<string, double> metrics)
+    internal static string Text(IReadOnlyDictionary<string, double> metrics)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         return RenderText([("", metrics)]);
     }
 
-    public static string Text(
+    internal static string Text(
         IReadOnlyDictionary<string, double> first, IReadOnlyDictionary<string, double> second,
         string firstName = "without postprocessor", string secondName = "with postprocessor")
     {
         ArgumentNullException.ThrowIfNull(first);
         ArgumentNullException.ThrowIfNull(second);
         return RenderText([(firstName, first), (secondName, second)]);
-    }
-
-    public static string Text(ValidationRunResult run)
-    {
-        ArgumentNullException.ThrowIfNull(run);
-        return run.WithoutPostprocessor is { } plain ? Text(plain.Metrics, run.Result.Metrics) : Text(run.Result.Metrics);
     }
 
     /// <summary>Splits a flat name into its category (OVERALL, a category, or <see cref="OtherGroup"/>) and the metric (<c>cmc/1</c>).</summary>
@@ -91,6 +101,9 @@ public static class MetricsView
         var index = Array.IndexOf(Families, metric.Split('/')[0]);
         return index < 0 ? Families.Length : index;
     }
+
+    private static string DifferenceColor(string metric, double difference) =>
+        difference == 0 ? "#555" : (LowerIsBetter(metric) ? difference < 0 : difference > 0) ? "#1a7f37" : "#c62828";
 
     private static bool LowerIsBetter(string metric) => metric.Split('/')[0] == MetricNames.FnmrAtFmr;
 
@@ -128,11 +141,17 @@ public static class MetricsView
                 foreach (var column in columns)
                 {
                     var value = Value(sets[s].Metrics, category, column);
-                    html.Append("<td style=\"").Append(ViewHtml.TdNumber).Append("\">").Append(value is { } v ? ViewHtml.Number(v, "0.0000") : "").Append("</td>");
+                    html.Append("<td style=\"").Append(ViewHtml.TdNumber).Append("\">").Append(value is { } v ? ViewHtml.Number(v, "0.0000") : "");
+                    if (sets.Count > 2 && s > 0 && value is { } current && Value(sets[0].Metrics, category, column) is { } reference && double.IsFinite(current - reference))
+                    {
+                        html.Append(" <span style=\"color:").Append(DifferenceColor(column, current - reference)).Append("\">(")
+                            .Append(Signed(current - reference)).Append(")</span>");
+                    }
+                    html.Append("</td>");
                 }
                 html.Append("</tr>\n");
             }
-            if (!compare) continue;
+            if (sets.Count != 2) continue;
             html.Append("<tr class=\"oml-metrics-diff\"><td style=\"").Append(ViewHtml.Td).Append(";color:#555\">difference</td>");
             foreach (var column in columns)
             {
@@ -142,9 +161,7 @@ public static class MetricsView
                 if (a is { } x && b is { } y && double.IsFinite(y - x))
                 {
                     var d = y - x;
-                    var better = LowerIsBetter(column) ? d < 0 : d > 0;
-                    var color = d == 0 ? "#555" : better ? "#1a7f37" : "#c62828";
-                    html.Append(";color:").Append(color).Append("\">").Append(Signed(d));
+                    html.Append(";color:").Append(DifferenceColor(column, d)).Append("\">").Append(Signed(d));
                 }
                 else
                 {
@@ -177,7 +194,7 @@ public static class MetricsView
                 row.AddRange(columns.Select(c => Value(metrics, category, c) is { } v ? ViewHtml.Number(v, "0.0000") : ""));
                 rows.Add(row);
             }
-            if (compare)
+            if (sets.Count == 2)
             {
                 var row = new List<string> { category, "difference" };
                 row.AddRange(columns.Select(c => Value(sets[0].Metrics, category, c) is { } a && Value(sets[^1].Metrics, category, c) is { } b ? Signed(b - a) : ""));

@@ -11,7 +11,7 @@ namespace Oml.Visualization;
 /// (<see cref="TileColors"/>) and its caption under it. Ground-truth tiles start in the same column on every line.
 /// All text is HTML-escaped. An image that cannot be read becomes a grey box saying "missing", whose tooltip gives the reason.
 /// </summary>
-public static class RetrievalGridHtml
+internal static class RetrievalGridHtml
 {
     public const int DefaultThumbnailSize = 128;
 

@@ -10,8 +10,28 @@ namespace Oml.Visualization;
 /// (<see cref="RetrievalRows.For"/> + <see cref="RetrievalGridHtml.Render"/>). Pages are 0-based; queries are in index
 /// order, or worst first by <c>orderBy</c> (e.g. <c>OVERALL/cmc/1</c>; only the queries that metric scores).
 /// </summary>
-public static class RetrievalView
+public sealed class RetrievalView : IView
 {
+    private readonly EmbeddingMetricsResult _result;
+    private readonly DatasetFrame _frame;
+    private readonly int _page, _pageSize, _topN, _groundTruthShown, _thumbnailSize;
+    private readonly string? _orderBy;
+
+    /// <summary>Page <paramref name="page"/> (0-based) of the queries, in index order or worst first by <paramref name="orderBy"/>.</summary>
+    public RetrievalView(
+        EmbeddingMetricsResult result, DatasetFrame frame, int page = 0, int pageSize = DefaultPageSize, string? orderBy = null,
+        int topN = RetrievalRows.DefaultTopN, int groundTruthShown = RetrievalRows.DefaultGroundTruthShown, int thumbnailSize = DefaultThumbnailSize)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(frame);
+        Page(result, page, pageSize, orderBy); // checks the page now, not when rendered
+        (_result, _frame, _page, _pageSize, _orderBy, _topN, _groundTruthShown, _thumbnailSize) = (result, frame, page, pageSize, orderBy, topN, groundTruthShown, thumbnailSize);
+    }
+
+    public string ToHtml() => Html(_result, _frame, _page, _pageSize, _orderBy, _topN, _groundTruthShown, _thumbnailSize);
+
+    public override string ToString() => Text(_result, _frame, _page, _pageSize, _orderBy, _topN);
+
     public const int DefaultPageSize = 10;
     public const int DefaultThumbnailSize = 96;
 
@@ -36,7 +56,7 @@ public static class RetrievalView
         return (queries, range);
     }
 
-    public static string Html(
+    internal static string Html(
         EmbeddingMetricsResult result, DatasetFrame frame, int page = 0, int pageSize = DefaultPageSize, string? orderBy = null,
         int topN = RetrievalRows.DefaultTopN, int groundTruthShown = RetrievalRows.DefaultGroundTruthShown, int thumbnailSize = DefaultThumbnailSize)
     {
@@ -57,7 +77,7 @@ public static class RetrievalView
         return html.ToString();
     }
 
-    public static string Text(
+    internal static string Text(
         EmbeddingMetricsResult result, DatasetFrame frame, int page = 0, int pageSize = DefaultPageSize, string? orderBy = null,
         int topN = RetrievalRows.DefaultTopN)
     {

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text;
 using Oml.Pipelines;
 using Oml.Pipelines.Events;
+using Oml.Visualization;
 
-namespace Oml.Visualization;
+namespace Oml.Views;
 
 /// <summary>
 /// The live state of a training run, fed with the pipeline's events (<see cref="Apply"/>, thread-safe) and shown as
@@ -14,7 +15,7 @@ namespace Oml.Visualization;
 /// Rendering is cheap but not free: throttling re-renders is the caller's job (<see cref="Version"/> changes on
 /// every event).
 /// </summary>
-public sealed class TrainingLiveView
+public sealed class TrainingLiveView : IView
 {
     public const int MaxLossPoints = 300;
     public const int StepWindow = 50;
@@ -322,4 +323,8 @@ public sealed class TrainingLiveView
     }
 
     private sealed record Completion(TrainStopReason StopReason, int Epochs, string? BestCheckpoint, string? LastCheckpoint, double? BestMetric, string MonitoredMetric, string RunDirectory);
+
+    public string ToHtml() => Html();
+
+    public override string ToString() => Text();
 }
