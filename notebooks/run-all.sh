@@ -1,19 +1,32 @@
 #!/usr/bin/env bash
 # Executes every notebook in notebooks/ under real Jupyter (nbconvert + the .net-csharp kernel of
 # dotnet-interactive), as a user would: the packed local build, loaded by each notebook's first cell.
-#   notebooks/run-all.sh [--no-setup] [--no-pack] [notebook.ipynb ...]
+#   notebooks/run-all.sh [--no-setup] [--no-pack] [--no-html-check] [notebook.ipynb ...]
 # Without --no-setup it first runs .devcontainer/post-create.sh (idempotent: apt Jupyter packages, the
-# dotnet-interactive tool, the kernel registration with --http-local-only, build/pack-local.sh -> oml-local.dib).
-# Writes notebooks/out/<name>.ipynb (executed) and notebooks/out/train.html; exit code 1 if any cell failed or an
-# expected rich output (inline SVG chart, base64 PNG) is missing.
+# dotnet-interactive tool, the kernel registration with --http-local-only, build/pack-local.sh -> oml-local.dib)
+# and installs Debian's chromium when none is there (for the HTML check).
+# Writes notebooks/out/<name>.ipynb (executed), <name>.html (nbconvert's export) and <name>.png (a full-page
+# screenshot of the HTML); exit code 1 if any cell failed, an expected rich output (inline SVG chart, base64 PNG) is
+# missing, or the check of the page as a user sees it finds something: notebooks/tools/check_html.py loads the HTML
+# in headless Chromium with the network blocked and fails on a broken image, an empty inline SVG, a raw type name
+# (`Oml.Pipelines.TrainRunResult` printed instead of a view), an error/stderr output, a JavaScript exception, a request
+# leaving the page, or a size over the limits below. --no-html-check skips the export's check (not the export).
 set -euo pipefail
+
+# Size limits of the HTML check, in KB (0 = no limit), for every notebook; issue 12's targets. Override per run:
+#   NB_MAX_IPYNB_KB=8000 NB_MAX_CELL_KB=3000 notebooks/run-all.sh
+max_ipynb_kb="${NB_MAX_IPYNB_KB:-2048}"   # an executed .ipynb ("executed train.ipynb <= 2 MB")
+max_cell_kb="${NB_MAX_CELL_KB:-300}"       # the outputs of one cell, serialized ("a validate cell <= 300 KB")
+max_html_kb="${NB_MAX_HTML_KB:-0}"         # the exported .html (no target yet)
+
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-setup=1; pack=1; selected=()
+setup=1; pack=1; html_check=1; selected=()
 for a in "$@"; do
   case "$a" in
     --no-setup) setup=0 ;;
     --no-pack) pack=0 ;;
+    --no-html-check) html_check=0 ;;
     *.ipynb) selected+=("$(basename "$a")") ;;
     *) echo "unknown argument: $a" >&2; exit 2 ;;
   esac
@@ -27,6 +40,13 @@ elif [ "$pack" = 1 ]; then
   "$here/use-local-build.sh"
 fi
 [ -f "$here/oml-local.dib" ] || { echo "notebooks/oml-local.dib is missing: run notebooks/use-local-build.sh" >&2; exit 1; }
+if [ "$setup" = 1 ] && [ "$html_check" = 1 ] && [ -z "${CHROMIUM:-}" ] && ! command -v chromium >/dev/null \
+    && [ ! -x /usr/lib/chromium/chromium ]; then
+  echo "installing chromium (Debian package) for the HTML check"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get -o DPkg::Lock::Timeout=900 update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends chromium >/dev/null
+fi
 echo "setup: $((SECONDS - t0)) s"
 
 # Debian's jupyter (the pyenv python3 on PATH may have no nbconvert)
@@ -39,6 +59,17 @@ if [ "${#selected[@]}" -eq 0 ]; then
 fi
 
 status=0
+check=(/usr/bin/python3 "$here/tools/check_html.py")
+if [ "$html_check" = 1 ]; then
+  # the checker must be able to fail: it checks hand-made bad pages first (a broken image, a raw type name, ...)
+  if "${check[@]}" --self-test > "$out/check-self-test.log" 2>&1; then
+    echo "html check: self-test passed"
+  else
+    echo "FAIL html check self-test (notebooks/out/check-self-test.log):"; tail -n 20 "$out/check-self-test.log"
+    status=1; html_check=0
+  fi
+fi
+summaries=()
 for nb in "${selected[@]}"; do
   name="${nb%.ipynb}"
   s=$SECONDS
@@ -73,16 +104,35 @@ for p in problems: print("  PROBLEM " + p)
 sys.exit(1 if problems else 0)
 PY
   then
-    echo "FAIL $nb ($((SECONDS - s)) s)"; status=1
+    ok=0
   else
+    ok=1
+  fi
+  # as a user sees it: the HTML export in headless Chromium, network blocked (prints one summary line + findings)
+  rm -f "$out/$name.html" "$out/$name.png"
+  if ! "$jupyter" nbconvert --to html "$out/$name.ipynb" --output-dir "$out" --output "$name.html" \
+      > "$out/$name.html.log" 2>&1; then
+    echo "  PROBLEM html export failed (notebooks/out/$name.html.log)"; ok=0
+  elif [ "$html_check" = 1 ]; then
+    report="$("${check[@]}" --name "$name" --ipynb "$out/$name.ipynb" --screenshot "$out/$name.png" \
+      --max-ipynb-kb "$max_ipynb_kb" --max-cell-kb "$max_cell_kb" --max-html-kb "$max_html_kb" "$out/$name.html" 2>&1)" \
+      || ok=0
+    echo "$report" | sed 's/^/  /'
+    summaries+=("$(grep -m1 '^check ' <<<"$report" || echo "check ERROR $name: no summary line")")
+  else
+    echo "  exported notebooks/out/$name.html ($(du -k "$out/$name.html" | cut -f1) KiB), not checked (--no-html-check)"
+  fi
+  if [ "$ok" = 1 ]; then
     echo "ok   $nb ($((SECONDS - s)) s)"
+  else
+    echo "FAIL $nb ($((SECONDS - s)) s)"; status=1
   fi
 done
 
-if [ -f "$out/train.ipynb" ]; then
-  "$jupyter" nbconvert --to html "$out/train.ipynb" --output-dir "$out" --output train.html > "$out/html-export.log" 2>&1 \
-    && echo "exported notebooks/out/train.html ($(du -k "$out/train.html" | cut -f1) KiB)" \
-    || { echo "FAIL html export (notebooks/out/html-export.log)"; status=1; }
+if [ "${#summaries[@]}" -gt 0 ]; then
+  echo "html check (limits: ipynb ${max_ipynb_kb} KB, cell output ${max_cell_kb} KB, html ${max_html_kb} KB; 0 = none;"
+  echo "  pages and screenshots in notebooks/out/):"
+  printf '  %s\n' "${summaries[@]}"
 fi
 echo "notebooks: $([ $status = 0 ] && echo passed || echo FAILED) in $((SECONDS - t0)) s"
 exit $status
