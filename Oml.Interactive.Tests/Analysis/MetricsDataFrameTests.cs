@@ -133,6 +133,8 @@ public sealed class MetricsDataFrameTests : IDisposable
 
         var perQuery = result.ToDataFrame(_frame);
         Assert.Equal(6, perQuery.Columns.GetStringColumn("category").NullCount);
+        // GroupBy leaves null keys out: no category, no groups (as no category has a metric of its own)
+        Assert.Equal(0, perQuery.GroupBy("category").Mean("OVERALL/cmc/1").Rows.Count);
         Assert.Equal(["OVERALL"], result.CategoryMetricsDataFrame().Columns.GetStringColumn("category"));
     }
 
