@@ -38,8 +38,8 @@ public sealed class MetricsDataFrameTests : IDisposable
     {
         var df = _result.ToDataFrame();
 
-        Assert.Equal(["query", "validation_row", "category", "OVERALL/cmc/1", "OVERALL/cmc/3", "OVERALL/map/3", "first_correct_rank", "top_distance", "ground_truth_count"], df.Columns.Select(c => c.Name));
-        Assert.Equal([typeof(int), typeof(int), typeof(string), typeof(double), typeof(double), typeof(double), typeof(int), typeof(double), typeof(int)], df.Columns.Select(c => c.DataType));
+        Assert.Equal(["query", "validation_row", "category", "OVERALL/cmc/1", "OVERALL/cmc/3", "OVERALL/map/3", "first_correct_rank", "top_distance", "gap_to_first_correct", "ground_truth_count"], df.Columns.Select(c => c.Name));
+        Assert.Equal([typeof(int), typeof(int), typeof(string), typeof(double), typeof(double), typeof(double), typeof(int), typeof(double), typeof(double), typeof(int)], df.Columns.Select(c => c.DataType));
         Assert.Equal<int?>([0, 1, 2, 3, 4, 5], df.Columns.GetInt32Column("query"));
         Assert.Equal<int?>([0, 1, 2, 3, 4, 5], df.Columns.GetInt32Column("validation_row"));
         Assert.Equal(["shoes", "shoes", "shoes", "bags", "bags", "bags"], df.Columns.GetStringColumn("category"));
@@ -51,6 +51,8 @@ public sealed class MetricsDataFrameTests : IDisposable
         // q2's only match is 6th, outside the top 3 that were retrieved
         Assert.Equal<int?>([1, 1, null, 2, 2, null], df.Columns.GetInt32Column("first_correct_rank"));
         Assert.Equal([0.8, 0.8, 1.2, 1.0, 0.5, 0.5], df.Columns.GetDoubleColumn("top_distance").Select(d => Math.Round(d!.Value, 5)));
+        // q3: correct g4 at 1.5 behind the top g5 at 1.0; q4: g3 at 1.5 behind g5 at 0.5
+        Assert.Equal([0, 0, null, 0.5, 1.0, null], df.Columns.GetDoubleColumn("gap_to_first_correct").Select(d => d is null ? (double?)null : Math.Round(d.Value, 5)));
         Assert.Equal<int?>([1, 1, 1, 1, 1, 0], df.Columns.GetInt32Column("ground_truth_count"));
     }
 
@@ -79,6 +81,17 @@ public sealed class MetricsDataFrameTests : IDisposable
         }
         Assert.Equal(0, byCategory["bags"], 12);   // q5 (null) is left out, as in the metric, not counted as 0
         Assert.Equal(_result.Metrics["OVERALL/cmc/1"], _result.ToDataFrame().Columns.GetDoubleColumn("OVERALL/cmc/1").Mean(), 12);
+    }
+
+    [Fact]
+    public void Indexing_by_the_worst_queries_gives_their_rows_in_that_order()
+    {
+        var df = _result.ToDataFrame(_frame);
+        var worst = df[_result.WorstQueries("OVERALL/cmc/1", 3)];
+
+        // cmc/1 = 0 for q2, q3, q4: q2 (no correct result retrieved) first, then q4 (gap 1.0) before q3 (gap 0.5)
+        Assert.Equal<int?>([2, 4, 3], worst.Columns.GetInt32Column("query"));
+        Assert.Equal(["val/2.jpg", "val/4.jpg", "val/3.jpg"], worst.Columns.GetStringColumn("path"));
     }
 
     [Fact]

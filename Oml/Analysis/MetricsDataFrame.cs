@@ -26,6 +26,9 @@ public static class MetricsDataFrame
     /// <summary>Column of the distance from the query to its first retrieved item.</summary>
     public const string TopDistance = "top_distance";
 
+    /// <summary>Column of how far the first correct item lies behind the top one (distance difference).</summary>
+    public const string GapToFirstCorrect = "gap_to_first_correct";
+
     /// <summary>Column of the number of gallery items that are correct answers for the query.</summary>
     public const string GroundTruthCount = "ground_truth_count";
 
@@ -44,7 +47,11 @@ public static class MetricsDataFrame
     /// <item><c>first_correct_rank</c> (Int32): 1-based rank of the first correct item in the retrieved list (after any
     /// postprocessor), null when none of the retrieved items is correct;</item>
     /// <item><c>top_distance</c> (Double): distance to the first retrieved item, null when nothing was retrieved
-    /// (e.g. everything thresholded away); sorts queries with equal metrics by how confident retrieval was;</item>
+    /// (e.g. everything thresholded away);</item>
+    /// <item><c>gap_to_first_correct</c> (Double): distance to the first correct item minus <c>top_distance</c> (0 when the
+    /// top item is correct), null when none is correct. With <c>first_correct_rank</c> it orders queries tied on a metric
+    /// the way <see cref="EmbeddingMetricsResult.WorstQueries"/> does; since row i is query i,
+    /// <c>df[result.WorstQueries("OVERALL/cmc/1", 10)]</c> gives the worst rows in that order;</item>
     /// <item><c>ground_truth_count</c> (Int32): gallery items that are correct answers for the query (0: not scored).</item>
     /// </list>
     /// </summary>
@@ -71,12 +78,9 @@ public static class MetricsDataFrame
         {
             columns.Add(new DoubleDataFrameColumn(name, values.Select(DataFrameValues.OrNull)));
         }
-        columns.Add(new Int32DataFrameColumn(FirstCorrectRank, queries.Select(q =>
-        {
-            var rank = Array.IndexOf(retrieval.Hits(q), true);
-            return rank < 0 ? (int?)null : rank + 1;
-        })));
+        columns.Add(new Int32DataFrameColumn(FirstCorrectRank, queries.Select(retrieval.FirstCorrectRank)));
         columns.Add(new DoubleDataFrameColumn(TopDistance, queries.Select(q => retrieval.Distances[q] is { Length: > 0 } d ? (double?)d[0] : null)));
+        columns.Add(new DoubleDataFrameColumn(GapToFirstCorrect, queries.Select(q => (double?)retrieval.GapToFirstCorrect(q))));
         columns.Add(new Int32DataFrameColumn(GroundTruthCount, queries.Select(q => (int?)retrieval.GroundTruth[q].Length)));
         return new DataFrame(columns);
     }
