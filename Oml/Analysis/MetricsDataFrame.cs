@@ -42,7 +42,7 @@ public static class MetricsDataFrame
     /// <c>path</c> (String, as written) and <c>csv_row</c> (Int32, the spreadsheet row of its CSV line, as in <see cref="DatasetFrameDataFrame.ToDataFrame"/>);</item>
     /// <item>one Double column per per-query metric under its OML name (<c>OVERALL/cmc/1</c>, <c>OVERALL/precision/5</c>,
     /// <c>OVERALL/map/5</c>, <c>OVERALL/map@R</c>, <c>OVERALL/r_precision</c>), in <see cref="EmbeddingMetricsResult.PerQuery"/>'s
-    /// order; null for queries that are not scored (no ground truth). Their mean over a category is the category's value
+    /// order; null for queries that are not scored (no ground truth, under the default <c>exclude</c> policy). Their mean over a category is the category's value
     /// in <see cref="EmbeddingMetricsResult.AllMetrics"/> (<c>GroupBy("category").Mean("OVERALL/cmc/1")</c>);</item>
     /// <item><c>first_correct_rank</c> (Int32): 1-based rank of the first correct item in the retrieved list (after any
     /// postprocessor), null when none of the retrieved items is correct;</item>
