@@ -28,6 +28,7 @@ public static class OmlFormatters
         Formatter.Register<torch.Tensor>((tensor, writer) => writer.Write(TensorView(tensor)?.ToHtml() ?? System.Net.WebUtility.HtmlEncode(Describe(tensor))), HtmlFormatter.MimeType);
         Formatter.Register<torch.Tensor>((tensor, writer) => writer.Write(TensorView(tensor)?.ToString() ?? Describe(tensor)), PlainTextFormatter.MimeType);
         Formatter.SetPreferredMimeTypesFor(typeof(torch.Tensor), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+        PlotlyFormatters.Register();
     }
 
     private static void Add<T>(Func<T, IView> view)

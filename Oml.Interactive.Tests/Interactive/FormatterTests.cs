@@ -147,7 +147,7 @@ public sealed class FormatterTests : IDisposable
         Assert.Equal(groups.Count, grids);
         Assert.True(groups.Count < _metrics.MetricsToVisualize.Count, "expected metrics with the same worst queries to share a grid");
         Assert.Contains("last validation (epoch 3): 5 worst queries by " + string.Join(", ", groups[0].Metrics), System.Net.WebUtility.HtmlDecode(html));
-        Assert.True(Count(html, "data:image/png;base64,") > 0);
+        Assert.True(Count(html, "data:image/jpeg;base64,") > 0);
         Assert.Contains("2 epoch(s), Completed", text);
         Assert.Contains("cmc/1", text);
         Assert.Contains("0.7500", text);

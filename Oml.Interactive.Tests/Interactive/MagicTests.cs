@@ -100,14 +100,17 @@ public sealed class MagicTests : IDisposable
         result.AssertSucceeded();
         var produced = result.Events.OfType<DisplayedValueProduced>().ToArray();
         var live = produced.First();
-        Assert.Contains("oml-training-live", live.Html());
+        Assert.Contains("oml-live", live.Html());
         var updates = result.Events.OfType<DisplayedValueUpdated>().ToArray();
         Assert.True(updates.Length >= 2, $"{updates.Length} updates");
         Assert.All(updates, u => Assert.Equal(live.ValueId, u.ValueId));
-        Assert.Single(produced, p => p.Html().Contains("oml-training-live", StringComparison.Ordinal));
-        var final = produced.Last().Html();
+        Assert.Single(produced, p => p.Html().Contains("class=\"oml-live\"", StringComparison.Ordinal));
+        // the live view turns into the final view: one output, its last update is the run's summary
+        Assert.DoesNotContain(produced, p => p.Html().Contains("oml-training-run", StringComparison.Ordinal));
+        var final = updates.Last().Html();
         Assert.Contains("oml-training-run", final);
-        Assert.Contains("data:image/png;base64,", final);
+        Assert.DoesNotContain("class=\"oml-live\"", final);
+        Assert.Contains("data:image/jpeg;base64,", final);
 
         var next = await _kernel.SubmitCodeAsync("run.History.Count");
         next.AssertSucceeded();
@@ -123,10 +126,10 @@ public sealed class MagicTests : IDisposable
         var result = await _kernel.SubmitCodeAsync($"#!oml-validate --config \"{config}\" --name val");
 
         result.AssertSucceeded();
-        var html = result.Events.OfType<DisplayedValueProduced>().Last().Html();
+        var html = result.Events.OfType<DisplayEvent>().Last().Html();
         Assert.Contains("cmc/1", html);
         Assert.Contains("oml-retrieval-grid", html);
-        Assert.Contains("data:image/png;base64,", html);
+        Assert.Contains("data:image/jpeg;base64,", html);
         // 5 worst queries per visualized metric, each a query tile framed in the query colour
         var grids = html.Split("oml-retrieval-grid").Length - 1;
         Assert.True(grids >= 1);
@@ -162,9 +165,9 @@ public sealed class MagicTests : IDisposable
             """);
         var predict = await _kernel.SubmitCodeAsync($"#!oml-predict --config \"{predictConfig}\" {pretrained} --name embedded");
         predict.AssertSucceeded();
-        var shape = await _kernel.SubmitCodeAsync("(embedded.Embeddings!.Rows, embedded.Embeddings!.Columns)");
+        var shape = await _kernel.SubmitCodeAsync("(embedded.Images, embedded.Dimensions, embedded.Embeddings.Length)");
         shape.AssertSucceeded();
-        Assert.Equal((64, 512), shape.ReturnValue());
+        Assert.Equal((64, 512, 64 * 512), shape.ReturnValue());
     }
 
     public void Dispose()

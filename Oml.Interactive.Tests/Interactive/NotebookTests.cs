@@ -51,9 +51,48 @@ public sealed class NotebookTests : IDisposable
             using var doc = JsonDocument.Parse(File.ReadAllText(path));
             Assert.Equal(".net-csharp", doc.RootElement.GetProperty("metadata").GetProperty("kernelspec").GetProperty("name").GetString());
             var code = Cells(path).ToArray();
-            Assert.Equal(LoadCell, code[0].Source.Trim());
+            Assert.Contains("oml-local.dib is missing: run notebooks/use-local-build.sh", code[0].Source, StringComparison.Ordinal);
+            Assert.Equal(LoadCell, code[1].Source.Trim());
             Assert.All(code, c => Assert.DoesNotContain("/work/", c.Source, StringComparison.Ordinal));
             Assert.All(code, c => Assert.DoesNotContain("/home/", c.Source, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void No_notebook_builds_html_by_hand_embeds_images_or_parses_csv()
+    {
+        foreach (var path in Directory.GetFiles(NotebookFolder(), "*.ipynb"))
+        {
+            foreach (var cell in Cells(path))
+            {
+                foreach (var banned in new[] { "Html(", ".Html(", "data:image", "<img", "<div", "HtmlFragment", "IndexOf(',')", "Split(',')", "ReadLines(" })
+                {
+                    Assert.False(cell.Source.Contains(banned, StringComparison.Ordinal),
+                        $"{Path.GetFileName(path)}: a code cell contains '{banned}': render with a view or a formatter instead\n{cell.Source}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_missing_local_package_is_one_line_saying_what_to_run()
+    {
+        var check = Cells(Path.Combine(NotebookFolder(), "train.ipynb")).First().Source;
+        var previous = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = _directory.Path;   // no oml-local.dib here
+        try
+        {
+            using var kernel = KernelHost.Create();
+            var result = await kernel.SendAsync(new SubmitCode(check, "csharp"), TestContext.Current.CancellationToken);
+            var failed = Assert.Single(result.Events.OfType<CommandFailed>());
+            Assert.Equal("oml-local.dib is missing: run notebooks/use-local-build.sh, then restart the kernel", failed.Message);
+            File.WriteAllText(_directory.File("oml-local.dib"), "");
+            result = await kernel.SendAsync(new SubmitCode(check, "csharp"), TestContext.Current.CancellationToken);
+            Assert.Empty(result.Events.OfType<CommandFailed>());
+        }
+        finally
+        {
+            Environment.CurrentDirectory = previous;
         }
     }
 
@@ -63,6 +102,7 @@ public sealed class NotebookTests : IDisposable
     {
         var source = NotebookFolder();
         File.Copy(Path.Combine(source, notebook), _directory.File(notebook));
+        File.WriteAllText(_directory.File("oml-local.dib"), "");   // what use-local-build.sh writes; the load cell is replaced below
         CopyFolder(Path.Combine(source, "configs"), _directory.File("configs"));
         var previous = Environment.CurrentDirectory;
         Environment.CurrentDirectory = _directory.Path;   // dotnet-interactive starts the kernel in the notebook's folder
@@ -89,7 +129,7 @@ public sealed class NotebookTests : IDisposable
                     throw new XunitException($"{notebook} code cell {index} failed: {failed.Message}\n{diagnostics}\n--- cell ---\n{cell.Source}");
                 }
                 htmlOutputs += result.Events.OfType<DisplayEvent>()
-                    .Count(e => e.FormattedValues.Any(v => v.MimeType == HtmlFormatter.MimeType && (v.Value.Contains("<svg", StringComparison.Ordinal) || v.Value.Contains("data:image/png;base64", StringComparison.Ordinal))));
+                    .Count(e => e.FormattedValues.Any(v => v.MimeType == HtmlFormatter.MimeType && (v.Value.Contains("<svg", StringComparison.Ordinal) || v.Value.Contains(";base64,", StringComparison.Ordinal))));
             }
             Assert.True(htmlOutputs > 0, $"{notebook} showed no picture (inline SVG or PNG)");
             if (TrainingNotebooks.TryGetValue(notebook, out var variable)) AssertTheModelLearns(kernel, notebook, variable);

@@ -272,7 +272,7 @@ public sealed class RetrievalVisualizationTests : IDisposable
         var html = RetrievalGridHtml.Render(rows, thumbnailSize: 32, title: "<b>worst</b> & co");
 
         var tiles = rows.SelectMany(r => r.Tiles).ToArray();
-        var images = Regex.Matches(html, "<img src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"");
+        var images = Regex.Matches(html, "<img src=\"data:image/jpeg;base64,([A-Za-z0-9+/=]+)\"");
         Assert.Equal(tiles.Length, images.Count);
         using (var thumbnail = Decode(Convert.FromBase64String(images[0].Groups[1].Value)))
         {
@@ -293,7 +293,7 @@ public sealed class RetrievalVisualizationTests : IDisposable
 
         var missing = rows[1] with { Query = rows[1].Query with { ImagePath = _dir.File("images/nope.png") } };
         var withMissing = RetrievalGridHtml.Render([missing]);
-        Assert.Equal(missing.Tiles.Count() - 1, Regex.Matches(withMissing, "<img src=\"data:image/png;base64,").Count);
+        Assert.Equal(missing.Tiles.Count() - 1, Regex.Matches(withMissing, "<img src=\"data:image/jpeg;base64,").Count);
         Assert.Contains(">missing</div>", withMissing);
         Assert.Contains("nope.png", withMissing);
     }

@@ -8,7 +8,7 @@ namespace Oml.Tests.Visualization;
 /// <summary>Small generated datasets (flat-colour PNGs) and checks every notebook view's HTML must pass.</summary>
 internal static class ViewTestData
 {
-    public const string ImagePrefix = "<img src=\"data:image/png;base64,";
+    public const string ImagePrefix = "<img src=\"data:image/jpeg;base64,";
 
     public static string WritePng(TempDirectory dir, string relative, int width, int height, (byte R, byte G, byte B) colour)
     {

@@ -81,6 +81,14 @@ public sealed class RetrievalReport : IView
             .ToArray();
     }
 
+    /// <summary>The <paramref name="n"/> worst queries of every category by <paramref name="metric"/> (e.g. <c>cmc/1</c>), one grid per category.</summary>
+    public ViewStack WorstPerCategory(string metric = "cmc/1", int n = DefaultWorst)
+    {
+        var categories = Result.QueryCategories.OfType<string>().Distinct().Order(StringComparer.Ordinal).ToArray();
+        if (categories.Length == 0) throw new OmlException($"{Frame.Source} has no categories (no 'category' column): use Worst(\"OVERALL/{metric}\")");
+        return new ViewStack(categories.Select(c => Worst(metric, n, c)), $"worst queries per category by {metric}");
+    }
+
     /// <summary>One query (its index among the queries) with <paramref name="topN"/> results.</summary>
     public RetrievalGridView Query(int query, int? topN = null) => Queries([query], topN, $"query {query}");
 

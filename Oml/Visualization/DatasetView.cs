@@ -7,7 +7,7 @@ namespace Oml.Visualization;
 /// A dataset in OML format (<see cref="DatasetFrame"/>): the summary (<see cref="DatasetSummary.Lines"/>), rows and
 /// labels per split, the labels with most images per split, rows per category and split, and a thumbnail strip per
 /// split: the first <c>labelsPerSplit</c> labels (in file order), at most <c>imagesPerLabel</c> images each, every
-/// one an inline PNG (<see cref="Thumbnail.DataUri(DatasetFrame, DatasetRow, int)"/>). An image that cannot be read
+/// one an inline JPEG (<see cref="Thumbnail.HtmlDataUri"/>). An image that cannot be read
 /// becomes a grey "missing" box whose tooltip gives the reason.
 /// </summary>
 public sealed class DatasetView : IView
@@ -144,7 +144,7 @@ public sealed class DatasetView : IView
         html.Append("<td style=\"vertical-align:top\">");
         try
         {
-            var uri = Thumbnail.DataUri(frame, row, size);
+            var uri = Thumbnail.HtmlDataUri(frame.ResolvePath(row), row.Box, size);
             html.Append("<img src=\"").Append(uri).Append("\" alt=\"").Append(ViewHtml.Escape(row.Path)).Append("\" title=\"")
                 .Append(ViewHtml.Escape($"{row.Path} (label {row.Label})")).Append("\" style=\"display:block;object-fit:contain;background:#fff;").Append(box).Append("\">");
         }

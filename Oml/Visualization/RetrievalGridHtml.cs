@@ -6,7 +6,7 @@ namespace Oml.Visualization;
 
 /// <summary>
 /// Renders retrieval rows as self-contained HTML (no scripts, no external resources): a table with one line per
-/// query; every image is an inline PNG thumbnail (<c>&lt;img src="data:image/png;base64,..."&gt;</c>, longer side at
+/// query; every image is an inline JPEG thumbnail (<c>&lt;img src="data:image/jpeg;base64,..."&gt;</c>, longer side at
 /// most <c>thumbnailSize</c>, letterboxed by CSS in a square) with a CSS border of its tile colour
 /// (<see cref="TileColors"/>) and its caption under it. Ground-truth tiles start in the same column on every line.
 /// All text is HTML-escaped. An image that cannot be read becomes a grey box saying "missing", whose tooltip gives the reason.
@@ -50,7 +50,7 @@ internal static class RetrievalGridHtml
         {
             try
             {
-                thumbnail = (Thumbnail.DataUri(Thumbnail.Png(tile.ImagePath, tile.Box, size)), null);
+                thumbnail = (Thumbnail.HtmlDataUri(tile.ImagePath, tile.Box, size), null);
             }
             catch (OmlException e)
             {

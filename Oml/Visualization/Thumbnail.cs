@@ -15,6 +15,9 @@ public static class Thumbnail
 
     private const string PngDataUriPrefix = "data:image/png;base64,";
 
+    /// <summary>Quality of the JPEG thumbnails inlined in HTML views: a third of the PNG's size for photos, no visible loss at tile size.</summary>
+    public const int HtmlJpegQuality = 85;
+
     /// <summary>The decoded, cropped and shrunk image; the caller disposes it.</summary>
     public static RgbImage Load(string path, BoundingBox? box = null, int maxSide = DefaultMaxSide)
     {
@@ -42,6 +45,16 @@ public static class Thumbnail
 
     /// <summary>A <c>data:image/png;base64,...</c> URI of the thumbnail of a dataset row, for an HTML <c>img</c>.</summary>
     public static string DataUri(DatasetFrame frame, DatasetRow row, int maxSide = DefaultMaxSide) => DataUri(Png(frame, row, maxSide));
+
+    /// <summary>
+    /// A <c>data:image/jpeg;base64,...</c> URI of the thumbnail, for an HTML <c>img</c> of a tile of
+    /// <paramref name="maxSide"/> pixels: views inline many of them, so they are JPEG, not PNG.
+    /// </summary>
+    public static string HtmlDataUri(string path, BoundingBox? box, int maxSide)
+    {
+        using var image = Load(path, box, maxSide);
+        return "data:image/jpeg;base64," + Convert.ToBase64String(ImageEncoding.EncodeJpeg(image, HtmlJpegQuality));
+    }
 
     /// <summary>A <c>data:image/png;base64,...</c> URI of PNG bytes.</summary>
     public static string DataUri(byte[] png)
