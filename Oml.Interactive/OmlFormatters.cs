@@ -24,6 +24,8 @@ public static class OmlFormatters
         Add<ValidationRunResult>(r => new ValidationView(r));
         Add<PredictionRunResult>(r => new PredictionView(r));
         Add<EmbeddingMetricsResult>(r => new MetricsView(r.Metrics, "metrics"));
+        // after Microsoft.Data.Analysis's own formatter (its extension loads first): 4 significant digits, every row shown static
+        Add<Microsoft.Data.Analysis.DataFrame>(f => new Oml.Analysis.DataFrameView(f));
         Add<NpyArray>(a => new EmbeddingsView(a.Data, a.Rows, a.Columns, title: $"array {a.Rows} x {a.Columns}"));
         Formatter.Register<torch.Tensor>((tensor, writer) => writer.Write(TensorView(tensor)?.ToHtml() ?? System.Net.WebUtility.HtmlEncode(Describe(tensor))), HtmlFormatter.MimeType);
         Formatter.Register<torch.Tensor>((tensor, writer) => writer.Write(TensorView(tensor)?.ToString() ?? Describe(tensor)), PlainTextFormatter.MimeType);

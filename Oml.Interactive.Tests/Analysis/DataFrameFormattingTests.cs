@@ -38,9 +38,13 @@ public sealed class DataFrameFormattingTests : IDisposable
         history.AssertSucceeded();
 
         var html = history.Events.OfType<ReturnValueProduced>().Single().Html();
-        Assert.StartsWith("<table id=\"table_", html, StringComparison.Ordinal);
-        Assert.Contains("<th>epoch</th><th>loss</th><th>lr</th><th>seconds</th><th>OVERALL/cmc/1</th>", html, StringComparison.Ordinal);
-        Assert.Contains("&lt;null&gt;", html, StringComparison.Ordinal);   // epoch 1 was not validated
+        // Oml.Interactive's DataFrameView replaces Microsoft.Data.Analysis's formatter (loaded before it): 4 significant
+        // digits, nulls empty, every shown row static
+        Assert.Contains("class=\"oml-dataframe\"", html, StringComparison.Ordinal);
+        foreach (var column in new[] { "epoch", "loss", "lr", "seconds", "OVERALL/cmc/1" }) Assert.Contains($">{column}</th>", html, StringComparison.Ordinal);
+        Assert.Contains(">0.5</td></tr>", html, StringComparison.Ordinal);
+        Assert.Contains(">0.001</td><td style=\"border:1px solid #ccc;padding:2px 6px;text-align:right;font-variant-numeric:tabular-nums\">2</td><td", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("&lt;null&gt;", html, StringComparison.Ordinal);   // epoch 1 was not validated: an empty cell
         Assert.DoesNotContain("dni-treeview\"><summary>", html, StringComparison.Ordinal);
     }
 

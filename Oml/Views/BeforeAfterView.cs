@@ -79,8 +79,12 @@ public sealed class BeforeAfterView : IView
 
     public string ToHtml()
     {
-        var grid = new RetrievalGridView(Rows(), $"before / after {_postprocessor}", _thumbnailSize, Summary + Selection());
-        return grid.ToHtml();
+        if (Queries.Count == 0)
+        {
+            return $"<div class=\"oml-before-after\" style=\"{ViewHtml.Font}\"><div style=\"{ViewHtml.Heading}\">{ViewHtml.Escape($"before / after {_postprocessor}")}</div>" +
+                   $"<div>{ViewHtml.Escape(Summary)}</div></div>\n";
+        }
+        return new RetrievalGridView(Rows(), $"before / after {_postprocessor}", _thumbnailSize, Summary + Selection()).ToHtml();
     }
 
     public override string ToString() => new RetrievalGridView(Rows(), $"before / after {_postprocessor}", _thumbnailSize, Summary + Selection()).ToString();

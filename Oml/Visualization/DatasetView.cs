@@ -52,7 +52,7 @@ public sealed class DatasetView : IView
         html.Append("<div style=\"").Append(ViewHtml.Heading).Append("\">rows and labels per split</div>\n");
         AppendTable(html, ["split", "rows", "labels"], Splits(frame).Select(s => new[] { s.Name, ViewHtml.Int(s.Rows.Count), ViewHtml.Int(s.Rows.Select(r => r.Label).Distinct().Count()) }).ToArray());
 
-        foreach (var (name, rows) in Splits(frame).Where(s => s.Rows.Count > 0 && topLabels > 0))
+        foreach (var (name, rows) in Splits(frame).Where(s => s.Rows.Count > 0 && topLabels > 0 && !Balanced(s.Rows)))
         {
             var top = TopLabels(rows, topLabels);
             var labels = rows.Select(r => r.Label).Distinct().Count();
@@ -91,7 +91,7 @@ public sealed class DatasetView : IView
         ArgumentNullException.ThrowIfNull(frame);
         var text = new StringBuilder();
         text.Append("dataset ").Append(frame.Source).Append('\n').Append(frame.Summarize());
-        foreach (var (name, rows) in Splits(frame).Where(s => s.Rows.Count > 0 && topLabels > 0))
+        foreach (var (name, rows) in Splits(frame).Where(s => s.Rows.Count > 0 && topLabels > 0 && !Balanced(s.Rows)))
         {
             var top = TopLabels(rows, topLabels);
             text.Append(name).Append(" top labels (label: images): ")
@@ -115,6 +115,9 @@ public sealed class DatasetView : IView
 
     private static IEnumerable<(string Name, IReadOnlyList<DatasetRow> Rows)> Splits(DatasetFrame frame) =>
         [("train", frame.Train), ("validation", frame.Validation)];
+
+    /// <summary>Every label has as many images as the others: a table of the largest labels would say nothing.</summary>
+    private static bool Balanced(IReadOnlyList<DatasetRow> rows) => rows.CountBy(r => r.Label).Select(p => p.Value).Distinct().Count() == 1;
 
     private static IReadOnlyList<(long Label, int Count)> TopLabels(IReadOnlyList<DatasetRow> rows, int n) =>
         rows.GroupBy(r => r.Label).Select(g => (g.Key, g.Count())).OrderByDescending(p => p.Item2).ThenBy(p => p.Key).Take(n).ToArray();

@@ -31,10 +31,15 @@ internal static class RetrievalGridHtml
         html.Append("<table style=\"border-collapse:separate;border-spacing:4px\">\n");
         foreach (var row in rows)
         {
-            html.Append("<tr>");
+            // an explicit white background: Jupyter's stylesheet stripes table rows, which looks like empty image tiles
+            html.Append("<tr style=\"background:#fff\">");
             AppendCell(html, row.Query, thumbnailSize, border, thumbnails);
             foreach (var tile in row.Results) AppendCell(html, tile, thumbnailSize, border, thumbnails);
-            for (var i = row.Results.Count; i < resultColumns; i++) html.Append("<td></td>");
+            if (row.Results.Count == 0 && resultColumns > 0)
+            {
+                html.Append("<td style=\"color:#888;vertical-align:middle;text-align:center\">no results</td>");
+            }
+            for (var i = Math.Max(row.Results.Count, 1); i < resultColumns; i++) html.Append("<td></td>");
             foreach (var tile in row.GroundTruth) AppendCell(html, tile, thumbnailSize, border, thumbnails);
             html.Append("</tr>\n");
         }

@@ -298,7 +298,7 @@ def where_cell(i, cell):
     return f"cell {i + 1}" + (f" [In {n}]" if n else "")
 
 
-PLOTLY_BUNDLE = re.compile(r"<script>\\n/\* plotly\.js-basic-dist-min .*?</script>", re.S)
+PLOTLY_BUNDLE = re.compile(r"<script>\\n(?:\",\s*\")?/\* plotly\.js-basic-dist-min .*?</script>", re.S)
 
 
 def check_ipynb(path):
@@ -309,10 +309,11 @@ def check_ipynb(path):
         if cell.get("cell_type") != "code":
             continue
         outs = cell.get("outputs", [])
-        size = len(json.dumps(outs, indent=1, ensure_ascii=False).encode()) if outs else 0
+        text = json.dumps(outs, indent=1, ensure_ascii=False) if outs else ""
+        size = len(text.encode())
         # the plotly.js bundle rides once per kernel session in the first interactive chart's output (Oml.Interactive's
         # PlotlyHtml); it is the page's library, not the cell's content, so the per-cell limit leaves it out
-        bundle = PLOTLY_BUNDLE.search(json.dumps(outs, ensure_ascii=False)) if outs else None
+        bundle = PLOTLY_BUNDLE.search(text)
         if bundle:
             size -= len(bundle.group(0).encode())
         cells.append((where_cell(i, cell), size))
