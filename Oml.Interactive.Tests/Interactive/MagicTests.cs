@@ -139,6 +139,19 @@ public sealed class MagicTests : IDisposable
         var next = await _kernel.SubmitCodeAsync("val.Result.Queries");
         next.AssertSucceeded();
         Assert.Equal(32, next.ReturnValue());
+
+        // --worst 2 --metrics: one metric, two queries; --worst 0: no grid; a bad --worst is one line naming the option
+        var two = await _kernel.SubmitCodeAsync($"#!oml-validate --config \"{config}\" --worst 2 --metrics OVERALL/map/5");
+        two.AssertSucceeded();
+        var twoHtml = System.Net.WebUtility.HtmlDecode(two.Events.OfType<DisplayEvent>().Last().Html());
+        Assert.Equal(1, twoHtml.Split("oml-retrieval-grid").Length - 1);
+        Assert.Contains("2 worst queries by OVERALL/map/5", twoHtml);
+        var none = await _kernel.SubmitCodeAsync($"#!oml-validate --config \"{config}\" --worst 0");
+        none.AssertSucceeded();
+        Assert.DoesNotContain("oml-retrieval-grid", none.Events.OfType<DisplayEvent>().Last().Html());
+        var bad = await _kernel.SubmitCodeAsync($"#!oml-validate --config \"{config}\" --worst many");
+        var failed = Assert.Single(bad.Events.OfType<CommandFailed>());
+        Assert.Equal("#!oml-validate --worst many: expected a whole number of queries, 0 or more", failed.Message);
     }
 
     [Fact]

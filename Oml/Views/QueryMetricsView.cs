@@ -82,5 +82,5 @@ public sealed class QueryMetricsView : IView
 
     public override string ToString() => ViewHtml.TextTable(Header, Cells()) + (_result.Queries > _maxRows ? More() + "\n" : "");
 
-    private string More() => $"{_maxRows} of {_result.Queries} queries shown (maxRows); all of them: ToDataFrame()";
+    private string More() => $"{_maxRows} of {_result.Queries} queries shown (maxRows); all of them: .ToDataFrame()";
 }

@@ -104,6 +104,9 @@ public sealed class RetrievalReport : IView
     public QueryMetricsView PerQuery(string? orderBy = "OVERALL/cmc/1", int maxRows = QueryMetricsView.DefaultMaxRows) =>
         new(Result, Frame, orderBy, maxRows);
 
+    /// <summary>Every query as a row of a DataFrame (category, label, path, per-query metrics, first correct rank, distances).</summary>
+    public Microsoft.Data.Analysis.DataFrame ToDataFrame() => Analysis.MetricsDataFrame.ToDataFrame(Result, Frame);
+
     public string ToHtml()
     {
         var html = ViewHtml.OpenView(new StringBuilder(), "oml-retrieval-report", Title);
