@@ -38,7 +38,7 @@ public sealed class RetrievalViewTests : IDisposable
         // query 3 retrieves label 1 first: red frames; its ground truth is grey
         Assert.Equal(10 + 1, Count(html, $"border:2px solid {TileColors.Css(ImageTileKind.Query)}")); // + the legend
         Assert.Equal(10 + 1, Count(html, $"border:2px solid {TileColors.Css(ImageTileKind.GroundTruth)}"));
-        var query3 = Regex.Match(html, "<tr>(?:(?!</tr>).)*Query #3<(?:(?!</tr>).)*</tr>", RegexOptions.Singleline).Value;
+        var query3 = Regex.Match(html, "<tr[^>]*>(?:(?!</tr>).)*Query #3<(?:(?!</tr>).)*</tr>", RegexOptions.Singleline).Value;
         Assert.Equal(3, Count(query3, $"border:2px solid {TileColors.Css(ImageTileKind.Wrong)}"));
         Assert.True(Count(html, $"border:2px solid {TileColors.Css(ImageTileKind.Correct)}") >= 12);
         Assert.Matches("Gallery #\\d+ - \\d\\.\\d{3}", html);
