@@ -1,4 +1,5 @@
 using Microsoft.DotNet.Interactive.Formatting;
+using Oml.Analysis;
 using Oml.Data;
 using Oml.IO;
 using Oml.Metrics;
@@ -26,6 +27,7 @@ public static class OmlFormatters
         Add<EmbeddingMetricsResult>(r => new MetricsView(r.Metrics, "metrics"));
         // after Microsoft.Data.Analysis's own formatter (its extension loads first): 4 significant digits, every row shown static
         Add<Microsoft.Data.Analysis.DataFrame>(f => new Oml.Analysis.DataFrameView(f));
+        Add<IEnumerable<Oml.Training.EpochRecord>>(h => new Oml.Analysis.DataFrameView(h.ToArray().ToDataFrame(), title: "training history"));
         Add<NpyArray>(a => new EmbeddingsView(a.Data, a.Rows, a.Columns, title: $"array {a.Rows} x {a.Columns}"));
         Formatter.Register<torch.Tensor>((tensor, writer) => writer.Write(TensorView(tensor)?.ToHtml() ?? System.Net.WebUtility.HtmlEncode(Describe(tensor))), HtmlFormatter.MimeType);
         Formatter.Register<torch.Tensor>((tensor, writer) => writer.Write(TensorView(tensor)?.ToString() ?? Describe(tensor)), PlainTextFormatter.MimeType);

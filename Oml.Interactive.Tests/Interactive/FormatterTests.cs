@@ -115,6 +115,14 @@ public sealed class FormatterTests : IDisposable
         Assert.Contains("0.6250", html);
         Assert.Contains("best: epoch 2", text);
         Assert.Contains("last: epoch 3", text);
+
+        // the history alone is a table (epochs from 1, 4 significant digits), not a tree of anonymous rows
+        var (history, historyText) = Format(result.History);
+        Assert.Contains("training history", history);
+        Assert.Contains(">OVERALL/cmc/1</th>", history);
+        Assert.Contains(">0.8125</td>", history);
+        Assert.DoesNotContain("dni-treeview", history);
+        Assert.StartsWith("training history", historyText);
     }
 
     [Fact]

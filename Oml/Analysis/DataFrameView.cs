@@ -59,7 +59,7 @@ public sealed class DataFrameView : IView
     }
 
     public override string ToString() =>
-        ViewHtml.TextTable(Frame.Columns.Select(c => c.Name).ToArray(), Rows()) + (Frame.Rows.Count > MaxRows ? More() + "\n" : "");
+        (Title is null ? "" : Title + "\n") + ViewHtml.TextTable(Frame.Columns.Select(c => c.Name).ToArray(), Rows()) + (Frame.Rows.Count > MaxRows ? More() + "\n" : "");
 
     private IReadOnlyList<IReadOnlyList<string>> Rows()
     {
