@@ -68,7 +68,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
             }
             change.ApplyTo(config);
         }
-        var metricArgs = MetricArgs.FromConfig(new BlockArgs(config["metric_args"] as IReadOnlyDictionary<string, object?>, "metric_args"));
+        var metricArgs = MetricArgsBlock.Parse(new BlockArgs(config["metric_args"] as IReadOnlyDictionary<string, object?>, "metric_args"));
         var postprocessor = PostprocessorBlock.Create(config.GetValueOrDefault("postprocessor"));
 
         var frame = DatasetFrame.Load(settings.Dataset, new DatasetLoadOptions { DatasetRoot = settings.Root, CheckFilesExist = settings.CheckFiles });

@@ -6,6 +6,7 @@ using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
 using Oml.Interactive;
 using Oml.Pipelines;
+using Oml.Registries;
 using Oml.Tests.Infrastructure;
 using Xunit.Sdk;
 

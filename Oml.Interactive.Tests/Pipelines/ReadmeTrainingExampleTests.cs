@@ -1,6 +1,7 @@
 using Oml.Losses;
 using Oml.Pipelines;
 using Oml.Pipelines.Events;
+using Oml.Registries;
 using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.Pipelines;

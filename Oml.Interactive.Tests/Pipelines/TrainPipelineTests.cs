@@ -4,6 +4,7 @@ using Oml.Losses;
 using Oml.Models;
 using Oml.Pipelines;
 using Oml.Pipelines.Events;
+using Oml.Registries;
 using Oml.Tests.Infrastructure;
 using Oml.Training;
 using Oml.Weights;

@@ -209,7 +209,7 @@ public sealed class MlNetResnet18Tests(ITestOutputHelper output)
         Assert.Contains("an fc head", error.Message);
 
         var block = ResnetBlock("resnet18", MlNetResnet18.ZooKey);
-        var problem = Assert.Single(ExtractorWeights.Problems(block));
+        var problem = Assert.Single(ExtractorBlock.WeightsProblems(block));
         Assert.Contains("arch: resnet18_mlnet, remove_fc: true", problem);
         Assert.Contains("got name: resnet, arch: resnet18", problem);
     }
@@ -218,7 +218,7 @@ public sealed class MlNetResnet18Tests(ITestOutputHelper output)
     public void OtherZooKeysSayTheOfflineOneExists()
     {
         var block = ResnetBlock("resnet18", "resnet18_imagenet1k_v1");
-        var problem = Assert.Single(ExtractorWeights.Problems(block));
+        var problem = Assert.Single(ExtractorBlock.WeightsProblems(block));
         Assert.Contains("cannot be fetched", problem);
         Assert.Contains($"use '{MlNetResnet18.ZooKey}'", problem);
     }

@@ -1,4 +1,3 @@
-using Oml.Registries;
 using Oml.Training;
 using Oml.Weights;
 using Oml.Zoo;
@@ -35,29 +34,6 @@ public static class ExtractorWeights
             return;
         }
         ModuleWeights.Load(extractor, weights, strict: true);
-    }
-
-    /// <summary>What would stop <see cref="Load"/> for this block and the blocks nested in it, without loading anything.</summary>
-    public static IEnumerable<string> Problems(ConfigBlock block)
-    {
-        if (block.Args.GetValueOrDefault("weights") is string offline && ModelZoo.OfflineKeys.Contains(offline) && !File.Exists(offline))
-        {
-            foreach (var problem in ModelZoo.OfflineKeyProblems(offline, block.Name, block.Args, block.Path)) yield return problem;
-        }
-        else if (block.Args.GetValueOrDefault("weights") is string weights && !File.Exists(weights))
-        {
-            yield return ModelZoo.Keys.Contains(weights)
-                ? ModelZoo.OfflineMessage($"{block.Path}.args.weights", weights)
-                : $"{block.Path}.args.weights: the weights file {weights} does not exist";
-        }
-        if (block.Args.GetValueOrDefault("extractor") is { } nested)
-        {
-            var inner = ConfigBlock.FromValue(nested, $"{block.Path}.args.extractor");
-            if (inner is not null)
-            {
-                foreach (var problem in Problems(inner)) yield return problem;
-            }
-        }
     }
 
     private static string Describe(nn.Module extractor) => extractor is ResnetExtractor r

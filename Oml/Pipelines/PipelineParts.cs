@@ -25,7 +25,7 @@ internal static class PipelineParts
         {
             problems.Add($"dataset_root/dataframe_name: {dataframePath} does not exist (make one with 'oml dataset mock <dir>' or 'oml dataset import ...')");
         }
-        problems.AddRange(ExtractorWeights.Problems(extractor));
+        problems.AddRange(ExtractorBlock.WeightsProblems(extractor));
         problems.AddRange(TransformProblems(extractor, transforms));
         if (problems.Count == 1) throw new OmlException(problems[0]);
         if (problems.Count > 1) throw new OmlException($"the config cannot run here: {problems.Count} inputs are missing", problems);

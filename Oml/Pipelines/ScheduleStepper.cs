@@ -1,4 +1,5 @@
 using Oml.Optimization;
+using Oml.Registries;
 using Oml.Training;
 using static TorchSharp.torch;
 using static TorchSharp.torch.optim.lr_scheduler;

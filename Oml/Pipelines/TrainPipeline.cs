@@ -7,6 +7,7 @@ using Oml.Models;
 using Oml.Optimization;
 using Oml.Pipelines.Events;
 using Oml.Postprocessing;
+using Oml.Registries;
 using Oml.Runtime;
 using Oml.Samplers;
 using Oml.Training;

@@ -79,7 +79,7 @@ public sealed record TrainPipelineConfig
         if (!optimizer.Args.ContainsKey("lr")) throw new OmlException("optimizer.args.lr is required: the learning rate, e.g. 1e-4");
 
         var metricArgsValues = root.GetRaw("metric_args") as IReadOnlyDictionary<string, object?> ?? new Dictionary<string, object?>();
-        var metricArgs = MetricArgs.FromConfig(new BlockArgs(metricArgsValues, "metric_args"));
+        var metricArgs = MetricArgsBlock.Parse(new BlockArgs(metricArgsValues, "metric_args"));
 
         var mode = root.GetString("mode_for_checkpointing", "max") switch
         {

@@ -51,7 +51,7 @@ public sealed record ValidatePipelineConfig
             NumWorkers = root.GetInt("num_workers", 0),
             Extractor = root.GetRequiredBlock("extractor", "{name: resnet, args: {arch: resnet18, weights: path/to/best.ckpt}}"),
             Postprocessor = root.GetBlock("postprocessor"),
-            MetricArgs = MetricArgs.FromConfig(new BlockArgs(root.GetRaw("metric_args") as IReadOnlyDictionary<string, object?>, "metric_args")),
+            MetricArgs = MetricArgsBlock.Parse(new BlockArgs(root.GetRaw("metric_args") as IReadOnlyDictionary<string, object?>, "metric_args")),
             LogImages = root.GetBool("log_images", true),
             SaveDir = root.GetString("save_dir", "."),
             Values = loaded.Values,

@@ -1,7 +1,7 @@
-using Oml.Registries;
+using Oml.Images;
 using Oml.Zoo;
 
-namespace Oml.Images;
+namespace Oml.Registries;
 
 /// <summary>The built-in transforms under OML's registry names (<c>oml/registry/transforms.py</c>).</summary>
 public static class ImageTransformRegistry

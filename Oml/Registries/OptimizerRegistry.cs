@@ -1,9 +1,9 @@
-using Oml.Registries;
+using Oml.Optimization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Oml.Optimization;
+namespace Oml.Registries;
 
 /// <summary>
 /// The built-in optimizers (<c>optimizer: {name, args}</c>, OML's <c>OPTIMIZERS_REGISTRY</c> = torch.optim), built

@@ -1,6 +1,6 @@
-using Oml.Registries;
+using Oml.Miners;
 
-namespace Oml.Miners;
+namespace Oml.Registries;
 
 /// <summary>
 /// The built-in miners (<c>criterion.args.miner: {name, args}</c>, OML's <c>MINERS_REGISTRY</c>), with OML's

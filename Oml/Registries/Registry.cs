@@ -4,11 +4,10 @@ using Oml.Miners;
 using Oml.Models;
 using Oml.Optimization;
 using Oml.Postprocessing;
-using Oml.Registries;
 using Oml.Samplers;
 using static TorchSharp.torch;
 
-namespace Oml;
+namespace Oml.Registries;
 
 /// <summary>
 /// The name -> factory tables behind every <c>{name, args}</c> config block. They are public and open:

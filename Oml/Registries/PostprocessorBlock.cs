@@ -1,6 +1,6 @@
-using Oml.Registries;
+using Oml.Postprocessing;
 
-namespace Oml.Postprocessing;
+namespace Oml.Registries;
 
 /// <summary>The <c>postprocessor</c> config key: null, a bare name (<c>postprocessor=k_reciprocal</c>) or <c>{name, args}</c>.</summary>
 public static class PostprocessorBlock

@@ -1,6 +1,6 @@
-using Oml.Registries;
+using Oml.Postprocessing;
 
-namespace Oml.Postprocessing;
+namespace Oml.Registries;
 
 /// <summary>
 /// The built-in postprocessors (<c>postprocessor: {name, args}</c>), with the defaults of OML's block configs

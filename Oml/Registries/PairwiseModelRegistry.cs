@@ -1,6 +1,6 @@
-using Oml.Registries;
+using Oml.Postprocessing;
 
-namespace Oml.Postprocessing;
+namespace Oml.Registries;
 
 /// <summary>The built-in pairwise models under OML's names (<c>postprocessor.args.pairwise_model</c>).</summary>
 public static class PairwiseModelRegistry

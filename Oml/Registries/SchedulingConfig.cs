@@ -1,8 +1,8 @@
-using Oml.Registries;
+using Oml.Optimization;
 using static TorchSharp.torch;
 using static TorchSharp.torch.optim.lr_scheduler;
 
-namespace Oml.Optimization;
+namespace Oml.Registries;
 
 /// <summary>
 /// OML's <c>scheduling</c> config block:

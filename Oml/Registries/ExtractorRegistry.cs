@@ -1,6 +1,6 @@
-using Oml.Registries;
+using Oml.Models;
 
-namespace Oml.Models;
+namespace Oml.Registries;
 
 /// <summary>
 /// The built-in extractors (<c>extractor: {name, args}</c>, OML's <c>EXTRACTORS_REGISTRY</c>):

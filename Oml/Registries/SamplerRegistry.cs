@@ -1,6 +1,6 @@
-using Oml.Registries;
+using Oml.Samplers;
 
-namespace Oml.Samplers;
+namespace Oml.Registries;
 
 /// <summary>
 /// The built-in batch samplers (<c>sampler: {name, args}</c>, OML's <c>SAMPLERS_REGISTRY</c>). The counts have no

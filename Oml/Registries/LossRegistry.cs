@@ -1,9 +1,9 @@
-using static System.FormattableString;
+using Oml.Losses;
 using Oml.Miners;
-using Oml.Registries;
+using static System.FormattableString;
 using static TorchSharp.torch;
 
-namespace Oml.Losses;
+namespace Oml.Registries;
 
 /// <summary>
 /// The built-in losses (<c>criterion: {name, args}</c>, OML's <c>LOSSES_REGISTRY</c>) plus <c>contrastive</c> and
