@@ -12,7 +12,7 @@ public sealed class CliEvaluateTests : IDisposable
 
     public CliEvaluateTests()
     {
-        // validation: labels 2,2,3,3 (T15-like 1-d embeddings), one category column
+        // validation: labels 2,2,3,3 (1-d embeddings like golden case T15, docs/oml-golden-cases.md), one category column
         string[] rows =
         [
             "0,a.jpg,train,,,x",

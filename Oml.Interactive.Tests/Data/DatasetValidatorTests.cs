@@ -4,7 +4,8 @@ using static Oml.Tests.Data.CsvFixture;
 
 namespace Oml.Tests.Data;
 
-/// <summary>OML's dataframe rules (oml-behaviour.md §1.2, golden case T29) and the improvements over them.</summary>
+/// <summary>OML's dataframe rules (<c>oml/utils/dataframe_format.py: check_retrieval_dataframe_format</c>; golden case T29 in
+/// docs/oml-golden-cases.md) and the improvements over them.</summary>
 public sealed class DatasetValidatorTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
@@ -193,7 +194,7 @@ public sealed class DatasetValidatorTests : IDisposable
     [Fact]
     public void RowsWithoutBoxMayStandNextToRowsWithBoxes()
     {
-        // OML's validator allows this but its dataset then crashes on int(NaN) (oml-behaviour.md Q1)
+        // OML's validator allows this but its dataset then crashes on int(NaN) (quirk Q1, docs/oml-quirks.md)
         var validation = Validate(_dir, BoxHeader, WithBoxes("1,5,2,8", ",,,"));
         Assert.True(validation.IsValid, string.Join("\n", Errors(validation)));
         Assert.Equal(new BoundingBox(1, 5, 2, 8), validation.Rows[0].Box);

@@ -8,7 +8,7 @@ internal static class TestProcessSetup
 {
     /// <summary>
     /// xunit runs test classes in parallel on 2 cores: one OpenMP thread each, sleeping when idle, avoids the
-    /// 3-4x slowdown of spinning threads fighting for the cores (torchsharp.md §3).
+    /// 3-4x slowdown of spinning threads fighting for the cores (docs/native-runtime.md §2).
     /// </summary>
     [ModuleInitializer]
     internal static void Initialize()

@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 
 namespace Oml.Tests.Losses;
 
-/// <summary>ArcFaceLossWithMlp (oml-behaviour.md §3.5): key names, shapes, gradients, logs, and T25 through an identity MLP.</summary>
+/// <summary>ArcFaceLossWithMlp (OML's <c>oml/losses/arcface.py: ArcFaceLossWithMLP</c>): key names, shapes, gradients, logs, and
+/// golden case T25 (docs/oml-golden-cases.md) through an identity MLP.</summary>
 public sealed class ArcFaceLossWithMlpTests
 {
     [Fact]

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace Oml.Tests.Losses;
 
-/// <summary>Golden cases T18, T24, T25 (oml-behaviour.md §11) and gradient checks for the losses.</summary>
+/// <summary>Golden cases T18, T24, T25 (docs/oml-golden-cases.md) and gradient checks for the losses.</summary>
 public sealed class LossFunctionsTests
 {
     private static Tensor T(float[,] values) => tensor(values);

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Oml.Tests.Losses;
 
-/// <summary>Golden case T26 and the exact-precision limit (T4) of SurrogatePrecision (oml-behaviour.md §3.6, §11).</summary>
+/// <summary>Golden case T26 and the exact-precision limit (T4) of SurrogatePrecision (docs/oml-golden-cases.md).</summary>
 public sealed class SurrogatePrecisionTests
 {
     [Theory]

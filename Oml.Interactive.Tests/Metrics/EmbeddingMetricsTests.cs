@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Oml.Tests.Metrics;
 
-/// <summary>OML's end-to-end golden cases (oml-behaviour.md §6.1, T7, T14-T16) through EmbeddingMetrics.</summary>
+/// <summary>OML's end-to-end golden cases T7, T14-T16 (docs/oml-golden-cases.md) through EmbeddingMetrics.</summary>
 public sealed class EmbeddingMetricsTests
 {
     private static Tensor OneHot(int dim, params int[] hot)
@@ -42,7 +42,7 @@ public sealed class EmbeddingMetricsTests
             result.Metrics.Keys);
     }
 
-    /// <summary>T14 imperfect, with the full (V) breakdown of §6.1; q2 is equidistant from all galleries and the tie goes to gallery 0.</summary>
+    /// <summary>T14 imperfect, with the full breakdown measured on OML; q2 is equidistant from all galleries and the tie goes to gallery 0.</summary>
     [Fact]
     public void T14ImperfectCase()
     {
@@ -65,7 +65,7 @@ public sealed class EmbeddingMetricsTests
         Assert.Equal(0.75, m["20/precision/2"]);
         Assert.Equal(0.7917, m["20/map/3"], 4);
         Assert.Equal(0.125, m["20/pcf/0.5"], 6);
-        // OML returns 0.375 for category 10 (two identical vectors, NaN variance ratios); ours is NaN by design (Q13)
+        // OML returns 0.375 for category 10 (two identical vectors, NaN variance ratios); ours is NaN by design (quirk Q13, docs/oml-quirks.md)
         Assert.True(double.IsNaN(m["10/pcf/0.5"]));
     }
 

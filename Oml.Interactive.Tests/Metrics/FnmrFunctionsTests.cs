@@ -3,7 +3,7 @@ using Oml.Retrieval;
 
 namespace Oml.Tests.Metrics;
 
-/// <summary>numpy-compatible quantile and exact FNMR@FMR (golden cases T8, T9).</summary>
+/// <summary>numpy-compatible quantile and exact FNMR@FMR (golden cases T8, T9 in docs/oml-golden-cases.md).</summary>
 public sealed class FnmrFunctionsTests
 {
     private static readonly float[] Positive = [0, 0, 1, 1, 2, 2, 5, 5, 9, 9];

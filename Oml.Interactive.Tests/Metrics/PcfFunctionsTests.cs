@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 
 namespace Oml.Tests.Metrics;
 
-/// <summary>PCA explained variance and OML's pcf (golden cases T10, T11), with NaN for degenerate input.</summary>
+/// <summary>PCA explained variance and OML's pcf (golden cases T10, T11 in docs/oml-golden-cases.md), with NaN for
+/// degenerate input (quirk Q13, docs/oml-quirks.md).</summary>
 public sealed class PcfFunctionsTests
 {
     [Fact]

@@ -4,7 +4,7 @@ using static Oml.Metrics.Functional.RetrievalMetricFunctions;
 
 namespace Oml.Tests.Metrics;
 
-/// <summary>OML's cmc / precision / map (golden cases T1-T7, T12, T13 of oml-behaviour.md §11) and map@R / R-precision.</summary>
+/// <summary>OML's cmc / precision / map (golden cases T1-T7, T12, T13 in docs/oml-golden-cases.md) and map@R / R-precision.</summary>
 public sealed class RetrievalMetricFunctionsTests
 {
     private const double Tolerance = 1e-9;

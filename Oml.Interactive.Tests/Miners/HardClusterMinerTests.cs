@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace Oml.Tests.Miners;
 
-/// <summary>Golden case T21 (oml-behaviour.md §11) for <see cref="HardClusterMiner"/>.</summary>
+/// <summary>Golden case T21 (docs/oml-golden-cases.md) for <see cref="HardClusterMiner"/>.</summary>
 public sealed class HardClusterMinerTests
 {
     [Fact]

@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 
 namespace Oml.Tests.Miners;
 
-/// <summary><see cref="MinerWithBank"/>: T22's <c>_prepare_logs</c> case and OML's equivalence test.</summary>
+/// <summary><see cref="MinerWithBank"/>: golden case T22's <c>_prepare_logs</c> case (docs/oml-golden-cases.md) and the
+/// equivalence that OML's <c>tests/test_oml/test_miners/test_miner_with_bank.py: test_top_miner_with_bank</c> checks.</summary>
 public sealed class MinerWithBankTests
 {
     [Fact]

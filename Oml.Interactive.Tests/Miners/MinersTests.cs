@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Oml.Tests.Miners;
 
-/// <summary>Golden cases T18 (with miner), T19, T20, T22 (oml-behaviour.md §11) for the in-batch miners.</summary>
+/// <summary>Golden cases T18 (with miner), T19, T20, T22 (docs/oml-golden-cases.md) for the in-batch miners.</summary>
 public sealed class MinersTests
 {
     private static readonly long[] T18Labels = [0, 0, 1, 1];

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace Oml.Tests.Miners;
 
-/// <summary>T22's bank-log test: TripletLossWithMiner's extra logs with <see cref="TripletMinerWithMemory"/> and <see cref="MinerWithBank"/>.</summary>
+/// <summary>Golden case T22's bank-log test (docs/oml-golden-cases.md): TripletLossWithMiner's extra logs with <see cref="TripletMinerWithMemory"/> and <see cref="MinerWithBank"/>.</summary>
 public sealed class TripletLossWithMemoryLogsTests
 {
     [Fact]

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Oml.Tests.Miners;
 
-/// <summary>Golden counts T22 (oml-behaviour.md §11) for <see cref="TripletMinerWithMemory"/>, and quirk Q5.</summary>
+/// <summary>Golden counts T22 (docs/oml-golden-cases.md) for <see cref="TripletMinerWithMemory"/>, and quirk Q5 (docs/oml-quirks.md).</summary>
 public sealed class TripletMinerWithMemoryTests
 {
     private const int P = 10, K = 4, Originals = P * (P - 1) * (K - 1) * K * K;

@@ -30,7 +30,7 @@ public sealed class ExtractorRegistryTests
         using var mlp = Registry.Extractors.Create("extractor_with_mlp",
             Args("mlp_features: [64, 16]\nweights: null\nextractor: {name: resnet, args: {arch: resnet18, remove_fc: true, weights: null}}"));
         Assert.Equal(16, mlp.FeatDim);
-        Assert.True(((ExtractorWithMlp)mlp).TrainBackbone); // OML's default would freeze it silently (Q7)
+        Assert.True(((ExtractorWithMlp)mlp).TrainBackbone); // OML's default would freeze it silently (quirk Q7, docs/oml-quirks.md)
     }
 
     [Theory]

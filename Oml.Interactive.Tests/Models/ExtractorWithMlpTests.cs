@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Oml.Tests.Models;
 
-/// <summary>ExtractorWithMlp (oml-behaviour.md §8.3, quirk Q7): keys, FeatDim, frozen and trainable backbones.</summary>
+/// <summary>ExtractorWithMlp (OML's <c>oml/models/meta/projection.py: ExtractorWithMLP</c>; quirk Q7 in docs/oml-quirks.md): keys, FeatDim, frozen and trainable backbones.</summary>
 public sealed class ExtractorWithMlpTests
 {
     [Fact]

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace Oml.Tests.Models;
 
-/// <summary>ResnetExtractor (oml-behaviour.md §8.1): shapes, FeatDim, options, normalisation, save / load.</summary>
+/// <summary>ResnetExtractor (OML's <c>oml/models/resnet/extractor.py: ResnetExtractor</c>): shapes, FeatDim, options, normalisation, save / load.</summary>
 public sealed class ResnetExtractorTests
 {
     [Fact]

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace Oml.Tests.Models;
 
-/// <summary>ViTExtractor (oml-behaviour.md §8.2): shapes at native and other sizes, multi-scale, save / load.</summary>
+/// <summary>ViTExtractor (OML's <c>oml/models/vit_dino/extractor.py: ViTExtractor</c>): shapes at native and other sizes, multi-scale, save / load.</summary>
 public sealed class ViTExtractorTests
 {
     [Fact]

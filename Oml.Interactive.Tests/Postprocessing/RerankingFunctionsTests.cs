@@ -2,7 +2,7 @@ using Oml.Postprocessing;
 
 namespace Oml.Tests.Postprocessing;
 
-/// <summary>OML's cat_two_sorted_tensors_and_keep_it_sorted (golden case T27) and the stable re-ordering.</summary>
+/// <summary>OML's cat_two_sorted_tensors_and_keep_it_sorted (golden case T27 in docs/oml-golden-cases.md) and the stable re-ordering.</summary>
 public sealed class RerankingFunctionsTests
 {
     private static void AssertClose(float[] expected, float[] actual)

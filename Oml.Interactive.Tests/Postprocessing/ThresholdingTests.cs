@@ -3,7 +3,7 @@ using Oml.Retrieval;
 
 namespace Oml.Tests.Postprocessing;
 
-/// <summary>Constant and adaptive thresholding (golden case T27, and OML's quirk Q4 fixed).</summary>
+/// <summary>Constant and adaptive thresholding (golden case T27 in docs/oml-golden-cases.md, and OML's quirk Q4 fixed, docs/oml-quirks.md).</summary>
 public sealed class ThresholdingTests
 {
     private static RetrievalResults Results(params float[][] distances)

@@ -68,7 +68,7 @@ public sealed class ExactKnnTests
         }
     }
 
-    /// <summary>OML's T17: one-hot embeddings, labels [0,0,0,1,1,1], sequence [0,1,2,3,3,4], queries rows 0 and 3.</summary>
+    /// <summary>OML's golden case T17 (docs/oml-golden-cases.md): one-hot embeddings, labels [0,0,0,1,1,1], sequence [0,1,2,3,3,4], queries rows 0 and 3.</summary>
     [Fact]
     public void GoldenT17ExclusionsAndTieOrder()
     {

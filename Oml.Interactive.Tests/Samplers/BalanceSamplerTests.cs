@@ -2,7 +2,8 @@ using Oml.Samplers;
 
 namespace Oml.Tests.Samplers;
 
-/// <summary>OML §5.1 invariants of <see cref="BalanceSampler"/> (tests/test_oml/test_samplers/test_balance.py).</summary>
+/// <summary>The invariants OML's <c>tests/test_oml/test_samplers/test_balance.py</c> checks for its <c>oml/samplers/balance.py:
+/// BalanceSampler</c>, for <see cref="BalanceSampler"/> (docs/oml-golden-cases.md, T23).</summary>
 public sealed class BalanceSamplerTests
 {
     /// <summary>Random labels: class sizes 2..12, some smaller than n_instances.</summary>

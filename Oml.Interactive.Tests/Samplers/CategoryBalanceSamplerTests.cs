@@ -2,7 +2,8 @@ using Oml.Samplers;
 
 namespace Oml.Tests.Samplers;
 
-/// <summary>OML §5.2 and T23 for <see cref="CategoryBalanceSampler"/>.</summary>
+/// <summary>OML's <c>oml/samplers/category_balance.py: CategoryBalanceSampler</c> and golden case T23 (docs/oml-golden-cases.md)
+/// for <see cref="CategoryBalanceSampler"/>.</summary>
 public sealed class CategoryBalanceSamplerTests
 {
     public static TheoryData<int[], int, int, int, bool> Cases => new()

@@ -24,14 +24,14 @@ internal static class CategorySamplerData
         return ([.. labels.OrderBy(_ => rng.Next())], label2category);
     }
 
-    /// <summary>T23's error case: category 1 has only the 2 labels 4 and 5.</summary>
+    /// <summary>Golden case T23's error case (docs/oml-golden-cases.md): category 1 has only the 2 labels 4 and 5.</summary>
     public static long[] T23Labels =>
         [.. new[] { 5, 4, 6, 5, 5, 6 }.SelectMany((count, label) => Enumerable.Repeat((long)label, count))];
 
     public static Dictionary<long, string> T23Label2Category =>
         new() { [0] = "0", [1] = "0", [2] = "0", [3] = "0", [4] = "1", [5] = "1" };
 
-    /// <summary>OML §5.2 example: a = {0, 1, 2}, b = {3, 4, 5}.</summary>
+    /// <summary>The category-sampler example of golden case T23 (docs/oml-golden-cases.md): a = {0, 1, 2}, b = {3, 4, 5}.</summary>
     public static long[] ExampleLabels => [0, 0, 1, 1, 2, 2, 2, 3, 3, 4, 4, 5, 5];
 
     public static Dictionary<long, string> ExampleLabel2Category =>

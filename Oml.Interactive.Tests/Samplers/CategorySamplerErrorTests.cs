@@ -2,7 +2,8 @@ using Oml.Samplers;
 
 namespace Oml.Tests.Samplers;
 
-/// <summary>The validation both category samplers share (OML §5.2 errors, without the Q19 AttributeError quirk).</summary>
+/// <summary>The validation both category samplers share (the errors of OML's <c>oml/samplers/category_balance.py:
+/// CategoryBalanceSampler</c>, without the AttributeError of quirk Q19 in docs/oml-quirks.md).</summary>
 public sealed class CategorySamplerErrorTests
 {
     private static readonly long[] Labels = CategorySamplerData.ExampleLabels;

@@ -2,7 +2,8 @@ using Oml.Samplers;
 
 namespace Oml.Tests.Samplers;
 
-/// <summary>OML §5.3 and T23 for <see cref="DistinctCategoryBalanceSampler"/>.</summary>
+/// <summary>OML's <c>oml/samplers/distinct_category_balance.py: DistinctCategoryBalanceSampler</c> and golden case T23
+/// (docs/oml-golden-cases.md) for <see cref="DistinctCategoryBalanceSampler"/>.</summary>
 public sealed class DistinctCategoryBalanceSamplerTests
 {
     public static TheoryData<int[], int, int, int, int> Cases => new()

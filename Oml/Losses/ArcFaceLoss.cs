@@ -6,8 +6,9 @@ using static TorchSharp.torch;
 namespace Oml.Losses;
 
 /// <summary>
-/// OML's <c>ArcFaceLoss(in_features, num_classes, m, s, smoothing_epsilon, label2category, reduction)</c> (§3.4):
-/// a Xavier-uniform weight [num_classes, in_features] and <see cref="LossFunctions.ArcFace"/> (sin clamped, Q10).
+/// OML's <c>ArcFaceLoss(in_features, num_classes, m, s, smoothing_epsilon, label2category, reduction)</c>
+/// (<c>oml/losses/arcface.py</c>):
+/// a Xavier-uniform weight [num_classes, in_features] and <see cref="LossFunctions.ArcFace"/> (sin clamped, quirk Q10 in docs/oml-quirks.md).
 /// <c>label2category</c> must map every class 0..num_classes−1 (its values are ranked by sorted order, as OML);
 /// it is used only when smoothing is on. <see cref="LastLogs"/> holds <c>accuracy</c>.
 /// </summary>

@@ -7,7 +7,7 @@ namespace Oml.Losses;
 
 /// <summary>
 /// OML's <c>ArcFaceLossWithMLP(in_features, num_classes, mlp_features, m, s, smoothing_epsilon, label2category,
-/// reduction)</c> (§3.5): a torchvision-style MLP (Linear → ReLU → Dropout(0) per hidden layer, then a last Linear +
+/// reduction)</c> (<c>oml/losses/arcface.py</c>): a torchvision-style MLP (Linear → ReLU → Dropout(0) per hidden layer, then a last Linear +
 /// Dropout(0)) feeding <see cref="ArcFaceLoss"/>(mlp_features[−1], ...). State-dict keys are torchvision's:
 /// <c>mlp.0.weight</c>, <c>mlp.0.bias</c>, <c>mlp.3.*</c>, ... and <c>arcface.weight</c>. The MLP belongs to the
 /// criterion (discarded at inference). <see cref="LastLogs"/> are ArcFace's; there is no OML criterion name, so the

@@ -6,7 +6,7 @@ namespace Oml.Losses;
 
 /// <summary>
 /// Pure tensor-in / tensor-out loss math (OML's <c>oml/functional/losses.py</c>, <c>label_smoothing.py</c> and the
-/// forward passes of <c>TripletLoss</c> / <c>ArcFaceLoss</c>, oml-behaviour.md §3). The modules are thin wrappers.
+/// forward passes of <c>oml/losses/triplet.py: TripletLoss</c> / <c>oml/losses/arcface.py: ArcFaceLoss</c>). The modules are thin wrappers.
 /// Distances are true Euclidean distances (not squared); their gradient at distance 0 is 0, not NaN.
 /// </summary>
 public static class LossFunctions
@@ -50,8 +50,8 @@ public static class LossFunctions
     }
 
     /// <summary>
-    /// Triplet loss (OML <c>TripletLoss.forward</c>, §3.1): <c>relu(margin + d(a,p) − d(a,n))</c>, or with
-    /// <paramref name="margin"/> null the soft margin <c>softplus(d(a,p) − d(a,n))</c> (numerically stable, Q11:
+    /// Triplet loss (OML's <c>oml/losses/triplet.py: TripletLoss.forward</c>): <c>relu(margin + d(a,p) − d(a,n))</c>, or with
+    /// <paramref name="margin"/> null the soft margin <c>softplus(d(a,p) − d(a,n))</c> (numerically stable, quirk Q11 in docs/oml-quirks.md:
     /// OML's <c>log1p(exp(x))</c> overflows for x &gt; ~88). When <paramref name="logs"/> is given it receives
     /// <c>active_tri</c> (share of triplets with a positive loss), <c>pos_dist</c>, <c>neg_dist</c> (means).
     /// </summary>
@@ -81,7 +81,7 @@ public static class LossFunctions
     }
 
     /// <summary>
-    /// OML's <c>label_smoothing(y, C, ε, categories)</c> (§3.4): without categories <c>(1−ε)·onehot(y) + ε/C</c>;
+    /// OML's <c>label_smoothing(y, C, ε, categories)</c> (<c>oml/functional/label_smoothing.py</c>): without categories <c>(1−ε)·onehot(y) + ε/C</c>;
     /// with <paramref name="categories"/> ([C], the category id of every class) the ε mass is spread only over the
     /// classes of y's category (y included). Returns [B, C] float32.
     /// </summary>
@@ -129,10 +129,10 @@ public static class LossFunctions
     }
 
     /// <summary>
-    /// ArcFace logits (OML <c>ArcFaceLoss.fc</c>, §3.4): <c>s · where(onehot(y), φ, cos)</c> with
+    /// ArcFace logits (OML's <c>oml/losses/arcface.py: ArcFaceLoss.fc</c> and <c>forward</c>): <c>s · where(onehot(y), φ, cos)</c> with
     /// <c>φ = cos(θ + m)</c> when <c>cos &gt; −cos(m)</c>, else <c>cos − m·sin(m)</c>. <c>sin θ</c> is
     /// <c>sqrt(1 − cos²)</c> clamped so that |cos| = 1 (or slightly above, by rounding) gives sin = 0 with a finite,
-    /// zero gradient instead of NaN (Q10).
+    /// zero gradient instead of NaN (quirk Q10 in docs/oml-quirks.md).
     /// </summary>
     public static Tensor ArcFaceLogits(Tensor features, Tensor weight, Tensor labels, double m = 0.5, double s = 64)
     {
@@ -155,7 +155,7 @@ public static class LossFunctions
     }
 
     /// <summary>
-    /// ArcFace loss (§3.4): cross-entropy of <see cref="ArcFaceLogits"/> against the labels, or against
+    /// ArcFace loss (OML's <c>oml/losses/arcface.py: ArcFaceLoss.forward</c>): cross-entropy of <see cref="ArcFaceLogits"/> against the labels, or against
     /// <see cref="LabelSmoothing"/> targets when <paramref name="epsilon"/> &gt; 0. When <paramref name="logs"/> is
     /// given it receives <c>accuracy</c> = mean(argmax(cos) == y), computed on cos without the margin (as OML).
     /// </summary>
@@ -193,7 +193,7 @@ public static class LossFunctions
     }
 
     /// <summary>
-    /// Surrogate precision (OML <c>surrogate_precision</c>, §3.6) on Euclidean distances of the batch:
+    /// Surrogate precision (OML's <c>oml/functional/losses.py: surrogate_precision</c>) on Euclidean distances of the batch:
     /// see <see cref="SurrogatePrecisionFromDistances"/>.
     /// </summary>
     public static Tensor SurrogatePrecision(Tensor features, Tensor labels, int k, double temperature1 = 1.0, double temperature2 = 0.01, LossReduction reduction = LossReduction.Mean)

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Oml.Losses;
 
 /// <summary>
-/// OML's <c>SurrogatePrecision(k, temperature1, temperature2, reduction)</c> (§3.6) over
+/// OML's <c>SurrogatePrecision(k, temperature1, temperature2, reduction)</c> (<c>oml/losses/surrogate_precision.py</c>) over
 /// <see cref="LossFunctions.SurrogatePrecision"/>: <c>1 − reduce(P)</c> with a smooth Precision@k over the batch
 /// (k' = k + 1 because every sample retrieves itself). Memory is O(N³).
 /// </summary>

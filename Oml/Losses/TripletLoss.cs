@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Oml.Losses;
 
 /// <summary>
-/// OML's <c>TripletLoss(margin, reduction)</c> (§3.1) over <see cref="LossFunctions.Triplet"/>: margin null is the
+/// OML's <c>TripletLoss(margin, reduction)</c> (<c>oml/losses/triplet.py</c>) over <see cref="LossFunctions.Triplet"/>: margin null is the
 /// soft margin (stable softplus). <see cref="LastLogs"/> holds <c>active_tri</c>, <c>pos_dist</c>, <c>neg_dist</c>
 /// of the last forward.
 /// </summary>

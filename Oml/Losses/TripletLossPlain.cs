@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Oml.Losses;
 
 /// <summary>
-/// OML's <c>TripletLossPlain</c> (§3.2): features [3K, D] whose rows (3j, 3j+1, 3j+2) are
+/// OML's <c>TripletLossPlain</c> (<c>oml/losses/triplet.py</c>): features [3K, D] whose rows (3j, 3j+1, 3j+2) are
 /// (anchor, positive, negative) of triplet j; delegates to <see cref="LossFunctions.Triplet"/>.
 /// </summary>
 public sealed class TripletLossPlain : nn.Module<Tensor, Tensor>

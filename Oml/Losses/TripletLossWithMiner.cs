@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Oml.Losses;
 
 /// <summary>
-/// OML's <c>TripletLossWithMiner(margin, miner, reduction)</c> (§3.3): mines (a, p, n) ids in the batch with
+/// OML's <c>TripletLossWithMiner(margin, miner, reduction)</c> (<c>oml/losses/triplet.py</c>): mines (a, p, n) ids in the batch with
 /// <see cref="Miner"/> (default <see cref="AllTripletsMiner"/>), then <see cref="LossFunctions.Triplet"/> over all
 /// mined triplets. A tensor miner (<see cref="ITripletTensorMiner"/>, e.g. <see cref="HardClusterMiner"/>) may be
 /// given instead: its triplet tensors go straight to the loss, <see cref="Miner"/> is then null and

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Oml.Miners;
 
 /// <summary>
-/// OML's <c>AllTripletsMiner(max_output_triplets)</c> (§4.1): every (a, p, n) with a ≠ p, y_a = y_p, y_n ≠ y_a,
+/// OML's <c>AllTripletsMiner(max_output_triplets)</c> (<c>oml/miners/inbatch_all_tri.py</c>): every (a, p, n) with a ≠ p, y_a = y_p, y_n ≠ y_a,
 /// Σ c(c−1)(B−c) of them. Order: anchor-positive pairs in row-major order, each with its negatives in increasing
 /// index. Unlike OML the order is kept (OML always permutes); above <see cref="MaxOutputTriplets"/> a seeded random
 /// subset of that size is taken, still in that order. Features are ignored.

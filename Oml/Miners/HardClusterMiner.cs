@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Oml.Miners;
 
 /// <summary>
-/// OML's <c>HardClusterMiner</c> (§4.4): labels are sorted and the batch grouped to [L, K, D]. For every label l
+/// OML's <c>HardClusterMiner</c> (<c>oml/miners/inbatch_hard_cluster.py</c>): labels are sorted and the batch grouped to [L, K, D]. For every label l
 /// the triplet is (anchor μ_l, the member of l farthest from μ_l in squared distance, the nearest other mean
 /// μ_l'). The output is L triplets of tensors, so it is an <see cref="ITripletTensorMiner"/>, not an
 /// <see cref="ITripletsMiner"/>. Every label must occur the same number K &gt; 1 of times, with at least 2 labels.

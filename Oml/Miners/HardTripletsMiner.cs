@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Oml.Miners;
 
 /// <summary>
-/// OML's <c>HardTripletsMiner</c> (§4.2): every sample is an anchor, with its farthest same-label sample
+/// OML's <c>HardTripletsMiner</c> (<c>oml/miners/inbatch_hard_tri.py</c>): every sample is an anchor, with its farthest same-label sample
 /// (itself only when all its positives are at distance 0) and its nearest other-label sample; ties go to the
 /// lowest index. Distances are Euclidean on the detached features.
 /// </summary>

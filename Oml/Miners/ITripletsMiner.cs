@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Oml.Miners;
 
 /// <summary>
-/// OML's <c>ITripletsMinerInBatch</c> (§4): picks (anchor, positive, negative) row indices of a batch. Mining is
+/// OML's <c>ITripletsMinerInBatch</c> (<c>oml/interfaces/miners.py</c>): picks (anchor, positive, negative) row indices of a batch. Mining is
 /// not differentiable; the caller indexes the features with the returned ids. Every label must occur at least
 /// twice and the batch must hold at least two labels (an <see cref="OmlException"/> otherwise).
 /// </summary>

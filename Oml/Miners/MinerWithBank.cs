@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Oml.Miners;
 
 /// <summary>
-/// OML's <c>MinerWithBank(bank_size_in_batches, miner)</c> (§4.6): a FIFO bank of the last
+/// OML's <c>MinerWithBank(bank_size_in_batches, miner)</c> (<c>oml/miners/miner_with_bank.py</c>): a FIFO bank of the last
 /// <c>bankSizeInBatches</c> batches (detached). Until the bank is full (it becomes usable on the call after the one
 /// that fills it) this is the plain <see cref="NHardTripletsMiner"/> on the batch; afterwards the miner runs on
 /// [batch; bank] with anchors from the current batch only, positives and negatives from either. Every batch must

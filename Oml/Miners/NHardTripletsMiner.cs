@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Oml.Miners;
 
 /// <summary>
-/// OML's <c>NHardTripletsMiner(n_positive, n_negative)</c> (§4.3): for every anchor, its positives (self
+/// OML's <c>NHardTripletsMiner(n_positive, n_negative)</c> (<c>oml/miners/inbatch_nhard_tri.py</c>): for every anchor, its positives (self
 /// excluded) sorted by distance descending and its negatives ascending (ties by index), each cut to its
 /// <see cref="HardnessRange"/>; the triplets are positives × negatives (positive-major). Where a class has
 /// fewer candidates than the range asks for, the range is clipped (OML crashes on an empty slice).

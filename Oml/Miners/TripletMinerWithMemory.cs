@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Oml.Miners;
 
 /// <summary>
-/// OML's <c>TripletMinerWithMemory(bank_size_in_batches, tri_expand_k)</c> (§4.5), a cross-batch memory miner.
+/// OML's <c>TripletMinerWithMemory(bank_size_in_batches, tri_expand_k)</c> (<c>oml/miners/cross_batch.py</c>), a cross-batch memory miner.
 /// The bank (<c>bankSizeInBatches</c> × the first batch size rows) starts with fake labels −1..−bs and one-hot
 /// features, and is updated FIFO with the detached batch after every call. A call returns, in this order:
 /// <list type="number">
@@ -16,7 +16,7 @@ namespace Oml.Miners;
 /// Triplets of items 1 and 2 whose negative shares the anchor's label are dropped, so the total is k·n exactly
 /// while no bank label is a batch label (the first epoch of a BalanceSampler, which uses each label in one batch)
 /// and a little less later. The bank holds float32 detached features: no gradient reaches past batches.
-/// Unlike OML (quirk Q5), a bank without any label occurring twice (the first batch with
+/// Unlike OML (quirk Q5 in docs/oml-quirks.md), a bank without any label occurring twice (the first batch with
 /// <c>bankSizeInBatches = 1</c>) does not hang: part 2 falls back to the pairs that exist, i.e. it is empty
 /// for that call. Randomness comes from a <see cref="System.Random"/> seeded by <c>seed</c>.
 /// </summary>

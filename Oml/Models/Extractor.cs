@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Oml.Models;
 
 /// <summary>
-/// An image feature extractor (OML's <c>IExtractor</c>, oml-behaviour.md §8): images [N, 3, H, W] in, features
+/// An image feature extractor (OML's <c>IExtractor</c> in <c>oml/interfaces/models.py</c>): images [N, 3, H, W] in, features
 /// [N, <see cref="FeatDim"/>] out. <see cref="Extract"/> is the forward pass; the <see cref="Normalisation"/> is applied
 /// last. Train / eval mode is the module's (<c>train()</c> / <c>eval()</c>).
 /// </summary>

@@ -6,12 +6,12 @@ using static TorchSharp.torch;
 namespace Oml.Models;
 
 /// <summary>
-/// OML's <c>ExtractorWithMLP(extractor, mlp_features, weights, train_backbone)</c> (oml-behaviour.md §8.3): features
+/// OML's <c>ExtractorWithMLP(extractor, mlp_features, weights, train_backbone)</c> (<c>oml/models/meta/projection.py</c>): features
 /// = MLP(extractor(x)), the MLP being torchvision's <c>ops.MLP(feat_dim, mlp_features)</c> (Linear → ReLU → Dropout(0)
 /// per hidden layer, then Linear → Dropout(0)). State-dict keys: <c>extractor.*</c> and <c>projection.0.*</c>,
 /// <c>projection.3.*</c>, ... (OML's own checkpoints hold <c>extractor.model.*</c>; mapping that prefix is the weights
 /// loader's job). Differences from OML: <c>trainBackbone</c> defaults to true (OML: false, which silently
-/// freezes the backbone, quirk Q7), and a trainable backbone leaves the caller's grad mode alone (OML forces grads on
+/// freezes the backbone, quirk Q7 in docs/oml-quirks.md), and a trainable backbone leaves the caller's grad mode alone (OML forces grads on
 /// with <c>set_grad_enabled(True)</c> even inside <c>no_grad</c>). A frozen backbone runs under <c>no_grad</c> and its
 /// parameters have requires_grad = false.
 /// </summary>

@@ -12,6 +12,6 @@ public enum FeatureNormalisation
     /// </summary>
     L2,
 
-    /// <summary>x / ||x||₂ with the norm detached, exactly OML's <c>normalise</c> (oml-behaviour.md §8, quirk Q12).</summary>
+    /// <summary>x / ||x||₂ with the norm detached, exactly OML's <c>oml/utils/misc_torch.py: normalise</c> (quirk Q12 in docs/oml-quirks.md).</summary>
     L2DetachedNorm,
 }

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Oml.Models;
 
 /// <summary>
-/// OML's <c>ResnetExtractor(weights, arch, gem_p, remove_fc, normalise_features)</c> (oml-behaviour.md §8.1) on our own
+/// OML's <c>ResnetExtractor(weights, arch, gem_p, remove_fc, normalise_features)</c> (<c>oml/models/resnet/extractor.py</c>) on our own
 /// torchvision-identical trunk: module, parameter and buffer names are torchvision's (<c>conv1</c>, <c>bn1</c>,
 /// <c>layer1.0.conv1</c>, <c>layer2.0.downsample.0</c>, <c>fc</c> ...), so a PyTorch <c>state_dict</c> loads with strict
 /// key matching. Forward: conv1 → bn1 → relu → maxpool → layer1..4 → pooling (GeM when <see cref="GemP"/> is set,

@@ -5,9 +5,9 @@ using static TorchSharp.torch;
 namespace Oml.Models;
 
 /// <summary>
-/// OML's <c>ViTExtractor(weights, arch, normalise_features, use_multi_scale)</c> for the DINO v1 archs (oml-behaviour.md
-/// §8.2): a VisionTransformer with DINO's names (<c>patch_embed.proj</c>, <c>cls_token</c>, <c>pos_embed</c>,
-/// <c>blocks.{i}.norm1 / attn.qkv / attn.proj / norm2 / mlp.fc1 / mlp.fc2</c>, <c>norm</c>; no head), so a DINO
+/// OML's <c>ViTExtractor(weights, arch, normalise_features, use_multi_scale)</c> for the DINO v1 archs
+/// (<c>oml/models/vit_dino/extractor.py</c>): a VisionTransformer with DINO's names (<c>patch_embed.proj</c>,
+/// <c>cls_token</c>, <c>pos_embed</c>, <c>blocks.{i}.norm1 / attn.qkv / attn.proj / norm2 / mlp.fc1 / mlp.fc2</c>, <c>norm</c>; no head), so a DINO
 /// <c>state_dict</c> loads with strict key matching. Features = the CLS token after the final norm; any input whose
 /// sides are multiples of the patch works (the positional encoding is interpolated). With <see cref="UseMultiScale"/>
 /// the features are the mean of those at scales 1, 1/√2 and 1/2 (bilinear downscale, align_corners false), in

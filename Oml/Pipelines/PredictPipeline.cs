@@ -13,7 +13,8 @@ using static TorchSharp.torch;
 namespace Oml.Pipelines;
 
 /// <summary>
-/// <c>oml predict</c>: OML's prediction pipeline (§2.4). Embeds every image under <c>data_dir</c> (sorted by path)
+/// <c>oml predict</c>: OML's prediction pipeline
+/// (<c>oml/lightning/pipelines/predict.py: extractor_prediction_pipeline</c>). Embeds every image under <c>data_dir</c> (sorted by path)
 /// or every row of <c>dataframe</c>, and writes <c>embeddings.npy</c> + <c>paths.csv</c> and, for compatibility,
 /// OML's <c>predictions.json</c> (<c>{path: [floats]}</c>). Unreadable images are all listed before anything runs.
 /// </summary>

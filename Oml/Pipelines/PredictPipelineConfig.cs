@@ -4,7 +4,7 @@ using Oml.Registries;
 namespace Oml.Pipelines;
 
 /// <summary>
-/// The keys OML's prediction pipeline reads (§2.4): every image under <c>data_dir</c> (jpg, jpeg, png, any case;
+/// The keys OML's prediction pipeline reads (<c>oml/lightning/pipelines/predict.py: extractor_prediction_pipeline</c>): every image under <c>data_dir</c> (jpg, jpeg, png, any case;
 /// this version also takes bmp, gif, webp), or instead the rows of a dataframe (<c>dataframe</c>, with
 /// <c>dataset_root</c>); embeddings go to <c>save_dir</c>. A training or validation config also predicts: keys only
 /// those read are accepted and noted.

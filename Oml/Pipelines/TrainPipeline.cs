@@ -17,7 +17,7 @@ using static TorchSharp.torch;
 namespace Oml.Pipelines;
 
 /// <summary>
-/// <c>oml train</c>: OML's training pipeline (§2.1) in its order — seed, datasets, sampler, extractor, criterion with
+/// <c>oml train</c>: OML's training pipeline (<c>oml/lightning/pipelines/train.py: extractor_training_pipeline</c>) in its order — seed, datasets, sampler, extractor, criterion with
 /// <c>label2category</c>, optimizer over extractor + criterion parameters, scheduler — then epochs with validation
 /// every <c>valid_period</c> epochs (and after the last), <c>best.ckpt</c> by <c>metric_for_checkpointing</c>,
 /// <c>last.ckpt</c> after every epoch, logs, and one event stream for the front ends.

@@ -6,7 +6,8 @@ using Oml.Registries;
 namespace Oml.Pipelines;
 
 /// <summary>
-/// Every key that OML's training pipeline reads (oml-behaviour.md §2.1), with OML's defaults and required keys,
+/// Every key that OML's training pipeline reads (<c>oml/lightning/pipelines/train.py: extractor_training_pipeline</c>
+/// and the <c>parse_*</c> functions of <c>oml/lightning/pipelines/parser.py</c>), with OML's defaults and required keys,
 /// plus <c>resume</c>. Unknown top-level keys are an error with a "did you mean"; keys that only make sense for
 /// Hydra, Lightning or online loggers are accepted and reported in <see cref="Notes"/>.
 /// </summary>

@@ -11,7 +11,8 @@ using static TorchSharp.torch;
 namespace Oml.Pipelines;
 
 /// <summary>
-/// <c>oml validate</c>: OML's validation pipeline (§2.3) — the extractor with its <c>weights</c> (a checkpoint of
+/// <c>oml validate</c>: OML's validation pipeline (<c>oml/lightning/pipelines/validate.py:
+/// extractor_validation_pipeline</c>) — the extractor with its <c>weights</c> (a checkpoint of
 /// <c>oml train</c>, or a PyTorch / OML one), embeddings of the validation split, streaming exact retrieval, metrics
 /// with and without the configured <c>postprocessor</c>, <c>metrics.json</c> and the worst-query figures.
 /// </summary>

@@ -5,7 +5,7 @@ using Oml.Registries;
 namespace Oml.Pipelines;
 
 /// <summary>
-/// The keys OML's validation pipeline reads (§2.3), plus <c>save_dir</c> (where <c>metrics.json</c> and the
+/// The keys OML's validation pipeline reads (<c>oml/lightning/pipelines/validate.py: extractor_validation_pipeline</c>), plus <c>save_dir</c> (where <c>metrics.json</c> and the
 /// worst-query grid go, default <c>.</c>) and <c>log_images</c>. A training config also validates: its
 /// training-only keys are accepted and noted.
 /// </summary>

@@ -6,7 +6,7 @@ using Oml.Visualization;
 namespace Oml.Pipelines;
 
 /// <summary>
-/// Writes OML's worst-query figures (§6.6: the 5 lowest-scoring queries of each metric to visualise, with their top 5
+/// Writes OML's worst-query figures (docs/oml-metrics.md §7: the 5 lowest-scoring queries of each metric to visualise, with their top 5
 /// results and 2 ground-truth items) as PNG files named after OML's figure titles.
 /// </summary>
 public static class WorstQueryFigures

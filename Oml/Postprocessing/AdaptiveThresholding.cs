@@ -4,10 +4,10 @@ using Oml.Retrieval;
 namespace Oml.Postprocessing;
 
 /// <summary>
-/// OML's <c>adaptive_thresholding</c>: cuts each query's list right after its first gap between consecutive
+/// OML's <c>adaptive_thresholding</c> (<c>oml/retrieval/postprocessors/algo.py: AdaptiveThresholding</c>): cuts each query's list right after its first gap between consecutive
 /// distances that is larger than <see cref="NStd"/> times the mean gap. The mean is over all consecutive gaps of
 /// all queries (despite the name, no standard deviation is involved). Lists without such a gap stay whole.
-/// Unlike OML (quirk Q4: ZeroDivisionError when the first list has fewer than 2 items), lists of 0 or 1 items
+/// Unlike OML (quirk Q4 in docs/oml-quirks.md: ZeroDivisionError when the first list has fewer than 2 items), lists of 0 or 1 items
 /// simply contribute no gaps, and results without any gap are returned unchanged.
 /// </summary>
 public sealed class AdaptiveThresholding : IRetrievalPostprocessor

@@ -5,7 +5,8 @@ using Oml.Metrics;
 namespace Oml.Visualization;
 
 /// <summary>
-/// Builds the layout of OML's worst-query figures (oml-behaviour.md §6.6) from metrics and the dataset they were
+/// Builds the layout of OML's worst-query figures (<c>oml/retrieval/retrieval_results.py:
+/// RetrievalResults.visualize_with_functions</c>; docs/oml-metrics.md §7) from metrics and the dataset they were
 /// computed on. The retrieval's query and gallery rows are rows of <see cref="DatasetFrame.Validation"/>, which is how
 /// <see cref="ValidationSet.Setup"/> numbers them (validation rows in file order).
 /// <list type="bullet">

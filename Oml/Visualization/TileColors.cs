@@ -1,7 +1,8 @@
 namespace Oml.Visualization;
 
 /// <summary>
-/// Frame colours of OML's worst-query figures (oml-behaviour.md §6.6): query blue (0,0,255), correct green
+/// Frame colours of OML's worst-query figures (the constants of <c>oml/const.py</c> as
+/// <c>RetrievalResults.visualize_with_functions</c> uses them; docs/oml-metrics.md §7): query blue (0,0,255), correct green
 /// (0,255,0), wrong red (255,0,0), unknown black, ground truth grey (120,120,120). PNG grids and HTML use the same.
 /// </summary>
 public static class TileColors

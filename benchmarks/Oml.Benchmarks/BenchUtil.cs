@@ -21,7 +21,7 @@ internal static class BenchUtil
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in arguments) start.ArgumentList.Add(a);
         start.Environment["OMP_NUM_THREADS"] = Str(threads);
-        start.Environment["OPENBLAS_NUM_THREADS"] = "1"; // reference/torchsharp.md §3: otherwise OpenBLAS adds its own threads
+        start.Environment["OPENBLAS_NUM_THREADS"] = "1"; // docs/native-runtime.md §3: otherwise OpenBLAS adds its own threads
         start.Environment["MKL_NUM_THREADS"] = Str(threads);
         if (allocator == "tcmalloc") start.Environment["LD_PRELOAD"] = Tcmalloc;
         else start.Environment.Remove("LD_PRELOAD");

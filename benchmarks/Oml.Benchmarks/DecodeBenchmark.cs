@@ -173,7 +173,7 @@ internal static class DecodeBenchmark
                       "ImageSharp runs with its own parallelism off (MaxDegreeOfParallelism = 1 in its configuration). " +
                       $"(e)/(f): {LargeCount} larger JPEGs ({LargeWidth}x{LargeHeight}, q90); (f) lets libjpeg-turbo decode at a 1/8..7/8 DCT scale " +
                       "that keeps both sides at least twice the output (here 3/8, 750x563); the tests measure the output difference at 0.38 8-bit levels on average. " +
-                      "glibc malloc is tuned with mallopt as in reference/torchsharp.md §2.3.");
+                      "glibc malloc is tuned with mallopt as in docs/native-runtime.md §1.");
         sb.AppendLine();
         sb.AppendLine("| case | threads | best ms/image | median ms/image | images/s (median) |");
         sb.AppendLine("|---|---|---|---|---|");

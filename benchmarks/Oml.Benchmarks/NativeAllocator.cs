@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Oml.Benchmarks;
 
-/// <summary>glibc malloc tuning from reference/torchsharp.md §2.3: never hand freed memory back to the kernel, so
+/// <summary>glibc malloc tuning from docs/native-runtime.md §1: never hand freed memory back to the kernel, so
 /// large buffers are not page-faulted back in on every use. Call first thing in Main.</summary>
 internal static partial class NativeAllocator
 {

@@ -185,7 +185,7 @@ internal static partial class RetrievalBenchmark
     private static string[] SelfArgs() =>
         Path.GetFileNameWithoutExtension(SelfPath()) == "dotnet" ? [Assembly.GetEntryAssembly()!.Location] : [];
 
-    /// <summary>Makes sure Debian's torch and numpy are installed and that libblas.so.3 is OpenBLAS (reference/torchsharp.md §8).</summary>
+    /// <summary>Makes sure Debian's torch and numpy are installed and that libblas.so.3 is OpenBLAS (docs/native-runtime.md §5).</summary>
     private static string EnsureReference()
     {
         var missing = ReferencePackages.Where(p => !Capture("dpkg-query", "-W", "-f=${Status}", p).Contains("install ok installed", StringComparison.Ordinal)).ToArray();
@@ -205,7 +205,7 @@ internal static partial class RetrievalBenchmark
         var blas = new FileInfo("/usr/lib/x86_64-linux-gnu/libblas.so.3").ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? "?";
         if (!blas.Contains("openblas", StringComparison.Ordinal))
         {
-            throw new InvalidOperationException($"libblas.so.3 resolves to {blas}, not OpenBLAS: the reference would run on netlib's reference BLAS (see reference/torchsharp.md §8)");
+            throw new InvalidOperationException($"libblas.so.3 resolves to {blas}, not OpenBLAS: the reference would run on netlib's reference BLAS (see docs/native-runtime.md §5)");
         }
         return $"Debian packages {versions} {action} (checked by the benchmark, `apt-get install` when missing); libblas.so.3 resolves to `{blas}`";
     }
@@ -300,7 +300,7 @@ internal static partial class RetrievalBenchmark
         {
             var fullBytes = (double)n * n * 12;
             var memoryBytes = double.Parse(File.ReadLines("/proc/meminfo").First().Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
-            sb.AppendLine(Inv($"fnmr@fmr has no Python row: OML computes it from the full retrieval (n_items = G), i.e. a Q x G distance matrix ({(double)n * n * 4 / 1e9:F0} GB float32) plus its topk ids ({(double)n * n * 8 / 1e9:F0} GB int64), {(fullBytes > memoryBytes ? Inv($"which does not fit this machine's {memoryBytes / 1e9:F0} GB") : "not done here")}; the C# case computes the same exact value streaming (reference/oml-behaviour.md §6.5)."));
+            sb.AppendLine(Inv($"fnmr@fmr has no Python row: OML computes it from the full retrieval (n_items = G), i.e. a Q x G distance matrix ({(double)n * n * 4 / 1e9:F0} GB float32) plus its topk ids ({(double)n * n * 8 / 1e9:F0} GB int64), {(fullBytes > memoryBytes ? Inv($"which does not fit this machine's {memoryBytes / 1e9:F0} GB") : "not done here")}; the C# case computes the same exact value streaming (docs/oml-metrics.md §5)."));
             sb.AppendLine();
         }
         if (py is not null && results.ContainsKey("metrics"))

@@ -3,7 +3,7 @@ using Oml.Images;
 namespace Oml.Benchmarks;
 
 /// <summary>Deterministic photo-like test images: smooth gradients, shapes with hard edges and sensor-like noise,
-/// so JPEG files have a realistic size (about 28 KB at 500x375, quality 90; the PIL-made set of reference/torchsharp.md §6 averaged 37 KB).</summary>
+/// so JPEG files have a realistic size (about 28 KB at 500x375, quality 90; the PIL-made set of docs/native-runtime.md §6 averaged 37 KB).</summary>
 internal static class SyntheticPhotos
 {
     public static RgbImage Create(int width, int height, int seed)

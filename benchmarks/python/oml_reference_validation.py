@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reference side of the `retrieval` benchmark: OML-style validation of precomputed embeddings.
 
-Written from the definitions in reference/oml-behaviour.md §6.2-6.3 (and §6.5 for PCF), not from OML's code:
+Written from the definitions in docs/oml-metrics.md §1-2 (and §6 for PCF), not from OML's code:
   * kNN as OML's `batched_knn`: queries in chunks of BS_KNN = 5000, `torch.cdist` (plain Euclidean) against the whole
     gallery, the query's own row set to +inf and removed from its ground truth, `topk(k, largest=False, sorted=True)`,
     +inf entries dropped; per query the ground truth = every same-label gallery position that is not ignored;
@@ -58,7 +58,7 @@ def read_labels(path):
 
 
 def batched_knn(embeddings, ids_query, ids_gallery, labels, top_n, bs=BS_KNN):
-    """Exact top_n gallery positions of every query, nearest first, self pairs ignored (§6.2)."""
+    """Exact top_n gallery positions of every query, nearest first, self pairs ignored (docs/oml-metrics.md §1)."""
     gallery = embeddings[ids_gallery]
     labels_gallery = labels[ids_gallery]
     k = min(top_n, len(ids_gallery))
@@ -81,7 +81,7 @@ def batched_knn(embeddings, ids_query, ids_gallery, labels, top_n, bs=BS_KNN):
 
 
 def check_retrieval_results(distances, retrieved_ids, gt_ids):
-    """The per-query checks OML's RetrievalResults makes on construction (§6.2)."""
+    """The per-query checks OML's RetrievalResults makes on construction (oml/retrieval/retrieval_results.py: RetrievalResults.__init__)."""
     tolerance = 10 * torch.finfo(torch.float32).eps
     for dist, ids, gt in zip(distances, retrieved_ids, gt_ids):
         assert dist.ndim == 1 and ids.ndim == 1 and gt.ndim == 1 and len(dist) == len(ids)
@@ -124,7 +124,7 @@ def retrieval_metrics(retrieved_ids, gt_ids, cmc_top_k, precision_top_k, map_top
 
 
 def pcf(embeddings, fractions):
-    """Principal Components Fraction (§6.5): (number of cumulative explained-variance ratios <= r, plus 1) / d."""
+    """Principal Components Fraction (docs/oml-metrics.md §6): (number of cumulative explained-variance ratios <= r, plus 1) / d."""
     x = embeddings - embeddings.mean(dim=0)
     n, d = x.shape
     s = torch.linalg.svd(x, full_matrices=n < d)[1]

@@ -34,7 +34,7 @@ public static class PcfFunctions
     /// pcf(r) for each r of <paramref name="varianceFractions"/>: n(r) / D where n(r) = (number of cumulative explained
     /// variance ratios &lt;= r) + 1 (OML's <c>searchsorted(side="right") + 1</c>).
     /// Degenerate input (fewer than 2 vectors, or all vectors equal, so no variance to explain) gives NaN for every r;
-    /// OML returns a meaningless finite number for it (its quirk Q13).
+    /// OML returns a meaningless finite number for it (quirk Q13 in docs/oml-quirks.md).
     /// </summary>
     public static double[] Pcf(Tensor embeddings, IReadOnlyList<double> varianceFractions)
     {
