@@ -50,7 +50,7 @@ public sealed class EmbeddingMetricsResult
     /// <summary>
     /// The <paramref name="n"/> lowest-scoring queries by a metric such as <c>OVERALL/map/5</c> or <c>shoes/cmc/1</c>,
     /// worst first (unscored queries are skipped), like OML's <c>get_worst_queries_ids</c>, with a defined order among
-    /// queries tied on the metric (many are: cmc/1 is 0 or 1), where OML keeps the index order:
+    /// queries tied on the metric (many are: cmc/1 is 0 or 1), where OML leaves the order to <c>torch.topk</c> (unspecified on ties):
     /// the worse is the one whose first correct result ranks lower (none retrieved ranks lowest), then the one whose
     /// first correct result lies further behind its top result (<see cref="RetrievalResults.GapToFirstCorrect"/>);
     /// among queries with no correct result, the one whose wrong top result is nearer (a more confident mistake);
