@@ -1,4 +1,3 @@
-using Oml.Training;
 using Oml.Weights;
 using Oml.Zoo;
 using static TorchSharp.torch;
@@ -28,9 +27,9 @@ public static class ExtractorWeights
         }
         if (ModelZoo.Keys.Contains(weights) && !File.Exists(weights)) throw new OmlException(ModelZoo.OfflineMessage(path, weights));
         if (!File.Exists(weights)) throw new OmlException($"{path}: the weights file {weights} does not exist");
-        if (TrainingCheckpoint.IsCheckpoint(weights))
+        if (CheckpointFile.IsCheckpoint(weights))
         {
-            TrainingCheckpoint.LoadExtractor(weights, extractor);
+            CheckpointFile.LoadExtractor(weights, extractor);
             return;
         }
         ModuleWeights.Load(extractor, weights, strict: true);

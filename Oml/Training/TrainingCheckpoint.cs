@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using Oml.IO;
+using Oml.Weights;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -13,10 +14,10 @@ namespace Oml.Training;
 /// </summary>
 public static class TrainingCheckpoint
 {
-    private const string StateEntry = "oml-checkpoint.json";
-    private const string ExtractorEntry = "extractor.bin";
-    private const string CriterionEntry = "criterion.bin";
-    private const string OptimizerEntry = "optimizer.bin";
+    private const string StateEntry = CheckpointFile.StateEntry;
+    private const string ExtractorEntry = CheckpointFile.ExtractorEntry;
+    private const string CriterionEntry = CheckpointFile.CriterionEntry;
+    private const string OptimizerEntry = CheckpointFile.OptimizerEntry;
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
@@ -42,24 +43,12 @@ public static class TrainingCheckpoint
     }
 
     /// <summary>Whether <paramref name="path"/> is a checkpoint written by <see cref="Save"/>.</summary>
-    public static bool IsCheckpoint(string path)
-    {
-        if (!File.Exists(path)) return false;
-        try
-        {
-            using var zip = ZipFile.OpenRead(path);
-            return zip.GetEntry(StateEntry) is not null;
-        }
-        catch (InvalidDataException)
-        {
-            return false;
-        }
-    }
+    public static bool IsCheckpoint(string path) => CheckpointFile.IsCheckpoint(path);
 
     public static CheckpointState ReadState(string path)
     {
-        using var zip = Open(path);
-        using var stream = Entry(zip, StateEntry, path).Open();
+        using var zip = CheckpointFile.Open(path);
+        using var stream = CheckpointFile.Entry(zip, StateEntry, path).Open();
         var state = JsonSerializer.Deserialize<CheckpointState>(stream, Json)
                     ?? throw new OmlException($"{path}: the checkpoint's {StateEntry} is empty");
         if (state.Format != CheckpointState.FormatName || state.Version != 1)
@@ -70,18 +59,14 @@ public static class TrainingCheckpoint
     }
 
     /// <summary>Loads the extractor's weights; the extractor must have been built from the same block.</summary>
-    public static void LoadExtractor(string path, nn.Module extractor)
-    {
-        using var zip = Open(path);
-        LoadModule(zip, ExtractorEntry, path, extractor, "extractor");
-    }
+    public static void LoadExtractor(string path, nn.Module extractor) => CheckpointFile.LoadExtractor(path, extractor);
 
     /// <summary>Loads what resuming needs besides the extractor: the criterion (e.g. ArcFace's weight) and the optimizer state.</summary>
     public static void LoadTrainingState(string path, nn.Module criterion, optim.Optimizer optimizer)
     {
-        using var zip = Open(path);
-        LoadModule(zip, CriterionEntry, path, criterion, "criterion");
-        using var stream = Seekable(Entry(zip, OptimizerEntry, path));
+        using var zip = CheckpointFile.Open(path);
+        CheckpointFile.LoadModule(zip, CriterionEntry, path, criterion, "criterion");
+        using var stream = CheckpointFile.Seekable(CheckpointFile.Entry(zip, OptimizerEntry, path));
         using var reader = new BinaryReader(stream);
         try
         {
@@ -92,44 +77,6 @@ public static class TrainingCheckpoint
             throw new OmlException($"{path}: the optimizer state does not fit this optimizer ({e.Message}); resume with the optimizer block the run was started with");
         }
     }
-
-    private static void LoadModule(ZipArchive zip, string name, string path, nn.Module module, string what)
-    {
-        using var stream = Seekable(Entry(zip, name, path));
-        try
-        {
-            module.load(stream, strict: true);
-        }
-        catch (Exception e) when (e is not OmlException)
-        {
-            throw new OmlException($"{path}: the {what} in this checkpoint does not fit the configured {what} ({e.Message}); " +
-                                   $"use the same {what} block (name and args) as the run that wrote it");
-        }
-    }
-
-    private static MemoryStream Seekable(ZipArchiveEntry entry)
-    {
-        var memory = new MemoryStream();
-        using (var stream = entry.Open()) stream.CopyTo(memory);
-        memory.Position = 0;
-        return memory;
-    }
-
-    private static ZipArchive Open(string path)
-    {
-        if (!File.Exists(path)) throw new OmlException($"checkpoint {path} does not exist");
-        try
-        {
-            return ZipFile.OpenRead(path);
-        }
-        catch (InvalidDataException)
-        {
-            throw new OmlException($"{path} is not a checkpoint of this library (not a zip file)");
-        }
-    }
-
-    private static ZipArchiveEntry Entry(ZipArchive zip, string name, string path) =>
-        zip.GetEntry(name) ?? throw new OmlException($"{path} is not a complete checkpoint: it has no {name}");
 
     private static OptimizerHelper AsHelper(optim.Optimizer optimizer) =>
         optimizer as OptimizerHelper ?? throw new OmlException($"optimizer {optimizer.GetType().Name} cannot save its state (it is not a TorchSharp OptimizerHelper), so it cannot be checkpointed");
