@@ -1,3 +1,4 @@
+using Oml.Functional;
 using Oml.Losses;
 using TorchSharp;
 using Oml.Tests.Infrastructure;
@@ -29,7 +30,7 @@ public sealed class LossFunctionsTests
         using var scope = NewDisposeScope();
         var x = tensor(new float[] { 0, 0, 1, 1, 3, 4 }, [3, 2]).requires_grad_();
         var y = tensor(new float[] { 0, 0, 1, 1, 0, 0 }, [3, 2]);
-        var distance = LossFunctions.ElementwiseDistance(x, y);
+        var distance = Distances.Elementwise(x, y);
         Assert.Equal(new[] { 0f, 0f, 5f }, distance.data<float>().ToArray());
         distance.sum().backward();
         Assert.Equal(new[] { 0f, 0f, 0f, 0f, 0.6f, 0.8f }, x.grad!.data<float>().ToArray());

@@ -1,3 +1,4 @@
+using Oml.Functional;
 using Oml.Losses;
 using Oml.Miners;
 using TorchSharp;
@@ -24,7 +25,7 @@ public sealed class LossTensorLeakTests
             () => hard.forward(features, labels),
             () => arcFace.forward(features, labels),
             () => LossFunctions.LabelSmoothing(labels, 3, 0.2),
-            () => LossFunctions.PairwiseDistance(features, features),
+            () => Distances.Pairwise(features, features),
         ];
         foreach (var call in calls) call().Dispose(); // warm-up
         var before = LiveTensors();

@@ -78,7 +78,7 @@ public sealed class HardClusterMinerTests
         Assert.Equal(expected, value.item<float>(), 4);
         value.backward();
         Assert.NotNull(x.grad);
-        Assert.Null(loss.Miner);
-        Assert.IsType<HardClusterMiner>(loss.TensorMiner);
+        Assert.IsType<HardClusterMiner>(loss.Miner);
+        Assert.Equal(([], [], []), loss.LastTriplets);   // class means are not batch rows: no ids
     }
 }

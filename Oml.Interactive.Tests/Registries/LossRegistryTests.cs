@@ -69,7 +69,7 @@ public sealed class LossRegistryTests
 
         var banked = Assert.IsType<TripletLossWithMiner>(Registry.Losses.Create("triplet_with_miner", BlockArgs.From("criterion.args",
             ("margin", null), ("miner", Block("miner", "miner_with_bank"))), NoCategories));
-        var bank = Assert.IsType<MinerWithBank>(banked.TensorMiner);
+        var bank = Assert.IsType<MinerWithBank>(banked.Miner);
         Assert.Equal(3, bank.BankSizeInBatches);
         Assert.Equal(new HardnessRange(1, 1), bank.Miner.NPositive);
     }

@@ -12,7 +12,7 @@ public sealed class MinerRegistryTests
     public void EveryOmlDefaultBlockBuildsWithItsValues()
     {
         Assert.Equal(Names("miner"), MinerRegistry.CreateDefault().Names);
-        var built = Names("miner").ToDictionary(n => n, n => Registry.Miners.Create(Block("miner", n), "miner", Seed0).Instance);
+        var built = Names("miner").ToDictionary(n => n, n => Registry.Miners.Create(Block("miner", n), "miner", Seed0));
         Assert.IsType<AllTripletsMiner>(built["all_triplets"]);
         Assert.IsType<HardTripletsMiner>(built["hard_triplets"]);
         Assert.IsType<HardClusterMiner>(built["hard_cluster"]);
@@ -28,9 +28,9 @@ public sealed class MinerRegistryTests
     public void HardnessIsAnIntOrARange()
     {
         var miner = (NHardTripletsMiner)Registry.Miners.Create("n_hard_triplets",
-            BlockArgs.From("miner.args", ("n_positive", new List<object?> { 2L, 4L })), Seed0).IndexMiner!;
+            BlockArgs.From("miner.args", ("n_positive", new List<object?> { 2L, 4L })), Seed0);
         Assert.Equal((new HardnessRange(2, 4), new HardnessRange(1, 1)), (miner.NPositive, miner.NNegative));
-        var all = (AllTripletsMiner)Registry.Miners.Create("all_triplets", BlockArgs.From("miner.args", ("max_output_triplets", 512L)), Seed0).IndexMiner!;
+        var all = (AllTripletsMiner)Registry.Miners.Create("all_triplets", BlockArgs.From("miner.args", ("max_output_triplets", 512L)), Seed0);
         Assert.Equal(512, all.MaxOutputTriplets);
 
         var reversed = Assert.Throws<OmlException>(() => Registry.Miners.Create("n_hard_triplets",

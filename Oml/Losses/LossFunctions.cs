@@ -1,3 +1,4 @@
+using Oml.Functional;
 using static System.FormattableString;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -29,26 +30,6 @@ public static class LossFunctions
         _ => throw new ArgumentOutOfRangeException(nameof(reduction)),
     };
 
-    /// <summary>d(x_i, y_i) for rows of two [N, D] tensors → [N].</summary>
-    public static Tensor ElementwiseDistance(Tensor x, Tensor y)
-    {
-        if (!x.shape.SequenceEqual(y.shape) || x.dim() != 2)
-            throw new OmlException($"elementwise distance needs two [N, D] tensors of the same shape, got [{string.Join(", ", x.shape)}] and [{string.Join(", ", y.shape)}]");
-        using var scope = NewDisposeScope();
-        // norm's backward is 0 (not NaN) where the norm is 0. Not linalg.vector_norm: TorchSharp 0.107 passes its `ord`
-        // as a temporary Scalar whose finalizer can free it during the native call (seen once in a training run:
-        // "Expected false to be true ... toDouble"); norm(dim) passes p by value.
-        return (x - y).norm(-1).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>d(x_i, y_j) for [N, D] and [M, D] → [N, M], computed without the matrix-product shortcut (exact).</summary>
-    public static Tensor PairwiseDistance(Tensor x, Tensor y)
-    {
-        if (x.dim() != 2 || y.dim() != 2 || x.shape[1] != y.shape[1])
-            throw new OmlException($"pairwise distance needs [N, D] and [M, D] tensors, got [{string.Join(", ", x.shape)}] and [{string.Join(", ", y.shape)}]");
-        return cdist(x, y, p: 2, compute_mode: compute_mode.donot_use_mm_for_euclid_dist);
-    }
-
     /// <summary>
     /// Triplet loss (OML's <c>oml/losses/triplet.py: TripletLoss.forward</c>): <c>relu(margin + d(a,p) − d(a,n))</c>, or with
     /// <paramref name="margin"/> null the soft margin <c>softplus(d(a,p) − d(a,n))</c> (numerically stable, quirk Q11 in docs/oml-quirks.md:
@@ -61,8 +42,8 @@ public static class LossFunctions
             throw new OmlException($"triplet loss needs anchor, positive and negative of the same shape, got [{string.Join(", ", anchor.shape)}], [{string.Join(", ", positive.shape)}], [{string.Join(", ", negative.shape)}]");
         CheckMargin(margin);
         using var scope = NewDisposeScope();
-        var dp = ElementwiseDistance(anchor, positive);
-        var dn = ElementwiseDistance(anchor, negative);
+        var dp = Distances.Elementwise(anchor, positive);
+        var dn = Distances.Elementwise(anchor, negative);
         var losses = margin is { } m ? nn.functional.relu(dp - dn + m) : nn.functional.softplus(dp - dn);
         if (logs is not null)
         {
@@ -200,7 +181,7 @@ public static class LossFunctions
     {
         if (features.dim() != 2) throw new OmlException($"surrogate precision needs features [N, D], got [{string.Join(", ", features.shape)}]");
         using var scope = NewDisposeScope();
-        return SurrogatePrecisionFromDistances(PairwiseDistance(features, features), labels, k, temperature1, temperature2, reduction).MoveToOuterDisposeScope();
+        return SurrogatePrecisionFromDistances(Distances.Pairwise(features, features), labels, k, temperature1, temperature2, reduction).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Oml.Functional;
 using static System.FormattableString;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -39,7 +40,7 @@ public static class PairLossFunctions
         using var scope = NewDisposeScope();
         var n = features.shape[0];
         var (positive, negative) = PairMasks(labels, n, features.device);
-        var d = LossFunctions.PairwiseDistance(features, features);
+        var d = Distances.Pairwise(features, features);
         var posLoss = nn.functional.relu(d - posMargin);
         var negLoss = nn.functional.relu(negMargin - d);
         Tensor result;

@@ -1,5 +1,5 @@
+using Oml.Functional;
 using static System.FormattableString;
-using Oml.Losses;
 using static TorchSharp.torch;
 
 namespace Oml.Miners;
@@ -35,7 +35,7 @@ public sealed class HardClusterMiner : ITripletTensorMiner
             var intra = IntraLabelSquaredDistances(grouped.detach());
             posIds = intra.argmax(1).to(CPU).data<long>().ToArray();
             var md = means.detach();
-            var meanDist = LossFunctions.PairwiseDistance(md, md)
+            var meanDist = Distances.Pairwise(md, md)
                 .masked_fill(eye(l, dtype: ScalarType.Bool, device: device), double.PositiveInfinity);
             negIds = meanDist.argmin(1).to(CPU).data<long>().ToArray();
         }

@@ -8,7 +8,13 @@ namespace Oml.Miners;
 /// tensors are [T, D], row t being one triplet; gradients flow to <c>features</c> where the miner's rows come
 /// from the batch.
 /// </summary>
-public interface ITripletTensorMiner
+public interface ITripletTensorMiner : ITripletMiner
 {
     (Tensor Anchors, Tensor Positives, Tensor Negatives) SampleTensors(Tensor features, IReadOnlyList<long> labels);
+
+    MinedTriplets ITripletMiner.Mine(Tensor features, IReadOnlyList<long> labels)
+    {
+        var (anchors, positives, negatives) = SampleTensors(features, labels);
+        return new MinedTriplets(anchors, positives, negatives);
+    }
 }

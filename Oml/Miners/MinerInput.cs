@@ -1,5 +1,5 @@
+using Oml.Functional;
 using static System.FormattableString;
-using Oml.Losses;
 using static TorchSharp.torch;
 
 namespace Oml.Miners;
@@ -31,6 +31,6 @@ internal static class MinerInput
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var f = features.detach();
-        return LossFunctions.PairwiseDistance(f, f).to(CPU).to_type(ScalarType.Float64).data<double>().ToArray();
+        return Functional.Distances.Pairwise(f, f).to(CPU).to_type(ScalarType.Float64).data<double>().ToArray();
     }
 }

@@ -37,6 +37,13 @@ public sealed class MinerWithBank : ITripletTensorMiner
 
     public Dictionary<string, double> LastLogs { get; private set; } = new();
 
+    /// <summary>The triplets with the miner's logs (<see cref="LastLogs"/>).</summary>
+    public MinedTriplets Mine(Tensor features, IReadOnlyList<long> labels)
+    {
+        var (anchors, positives, negatives) = SampleTensors(features, labels);
+        return new MinedTriplets(anchors, positives, negatives) { Logs = new Dictionary<string, double>(LastLogs) };
+    }
+
     public (Tensor Anchors, Tensor Positives, Tensor Negatives) SampleTensors(Tensor features, IReadOnlyList<long> labels)
     {
         MinerInput.CheckLabels(labels, nameof(MinerWithBank));

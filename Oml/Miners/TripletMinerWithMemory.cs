@@ -46,6 +46,13 @@ public sealed class TripletMinerWithMemory : ITripletTensorMiner
     /// <summary>One flag per triplet of the last call: true for the in-batch (part 3) triplets.</summary>
     public bool[] LastIsOriginal { get; private set; } = [];
 
+    /// <summary>The triplets, marked original (all three from the batch) or drawn with the memory bank.</summary>
+    public MinedTriplets Mine(Tensor features, IReadOnlyList<long> labels)
+    {
+        var (anchors, positives, negatives) = SampleTensors(features, labels);
+        return new MinedTriplets(anchors, positives, negatives) { IsOriginal = LastIsOriginal };
+    }
+
     public (Tensor Anchors, Tensor Positives, Tensor Negatives) SampleTensors(Tensor features, IReadOnlyList<long> labels)
     {
         MinerInput.CheckLabels(labels, nameof(TripletMinerWithMemory));

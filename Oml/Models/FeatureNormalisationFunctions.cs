@@ -1,3 +1,4 @@
+using Oml.Functional;
 using TorchSharp;
 using static TorchSharp.torch;
 

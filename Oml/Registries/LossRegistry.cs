@@ -34,8 +34,8 @@ public static class LossRegistry
             var reduction = Reduction(args);
             var miner = args.GetRaw("miner") is { } block
                 ? Registry.Miners.Create(block, $"{args.Path}.miner", new MinerContext(context.Seed))
-                : new TripletMiner(new AllTripletsMiner(seed: context.Seed));
-            return miner.CreateLoss(margin, reduction);
+                : new AllTripletsMiner(seed: context.Seed);
+            return new TripletLossWithMiner(margin, miner, reduction);
         };
         table["surrogate_precision"] = (args, _) => new SurrogatePrecision(
             args.GetInt("k"), args.GetDouble("temperature1", 1.0), args.GetDouble("temperature2", 0.01), Reduction(args));

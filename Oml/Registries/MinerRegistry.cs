@@ -13,15 +13,15 @@ namespace Oml.Registries;
 /// </summary>
 public static class MinerRegistry
 {
-    public static RegistryTable<MinerContext, TripletMiner> CreateDefault()
+    public static RegistryTable<MinerContext, ITripletMiner> CreateDefault()
     {
-        var table = new RegistryTable<MinerContext, TripletMiner>("miner");
-        table["all_triplets"] = (args, context) => new(new AllTripletsMiner(args.GetLong("max_output_triplets", long.MaxValue), context.Seed));
-        table["hard_triplets"] = (_, _) => new(new HardTripletsMiner());
-        table["n_hard_triplets"] = (args, _) => new(new NHardTripletsMiner(Hardness(args, "n_positive"), Hardness(args, "n_negative")));
-        table["hard_cluster"] = (_, _) => new(new HardClusterMiner());
-        table["triplets_with_memory"] = (args, context) => new(new TripletMinerWithMemory(
-            args.GetInt("bank_size_in_batches"), args.GetInt("tri_expand_k"), context.Seed));
+        var table = new RegistryTable<MinerContext, ITripletMiner>("miner");
+        table["all_triplets"] = (args, context) => new AllTripletsMiner(args.GetLong("max_output_triplets", long.MaxValue), context.Seed);
+        table["hard_triplets"] = (_, _) => new HardTripletsMiner();
+        table["n_hard_triplets"] = (args, _) => new NHardTripletsMiner(Hardness(args, "n_positive"), Hardness(args, "n_negative"));
+        table["hard_cluster"] = (_, _) => new HardClusterMiner();
+        table["triplets_with_memory"] = (args, context) => new TripletMinerWithMemory(
+            args.GetInt("bank_size_in_batches"), args.GetInt("tri_expand_k"), context.Seed);
         table["miner_with_bank"] = (args, context) =>
         {
             var bank = args.GetInt("bank_size_in_batches");
@@ -29,10 +29,10 @@ public static class MinerRegistry
             var path = $"{args.Path}.miner";
             var inner = args.GetRaw("miner") is { } block
                 ? Registry.Miners.Create(block, path, context)
-                : new TripletMiner(new NHardTripletsMiner());
-            if (inner.IndexMiner is not NHardTripletsMiner nHard)
-                throw new OmlException($"{path} must be an n_hard_triplets miner (as OML's MinerWithBank), got {inner.Instance.GetType().Name}");
-            return new(new MinerWithBank(bank, nHard, needLogs));
+                : new NHardTripletsMiner();
+            if (inner is not NHardTripletsMiner nHard)
+                throw new OmlException($"{path} must be an n_hard_triplets miner (as OML's MinerWithBank), got {inner.GetType().Name}");
+            return new MinerWithBank(bank, nHard, needLogs);
         };
         return table;
     }

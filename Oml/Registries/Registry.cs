@@ -34,7 +34,7 @@ public static class Registry
     public static RegistryTable<LossContext, nn.Module> Losses { get; } = LossRegistry.CreateDefault();
 
     /// <summary>Triplet miners (<c>criterion.args.miner</c>, <c>miner_with_bank</c>'s nested <c>miner</c>).</summary>
-    public static RegistryTable<MinerContext, TripletMiner> Miners { get; } = MinerRegistry.CreateDefault();
+    public static RegistryTable<MinerContext, ITripletMiner> Miners { get; } = MinerRegistry.CreateDefault();
 
     /// <summary>Batch samplers (<c>sampler</c>); the context carries the train labels, <c>label2category</c> and the seed.</summary>
     public static RegistryTable<SamplerContext, IBatchSampler> Samplers { get; } = SamplerRegistry.CreateDefault();
