@@ -25,30 +25,10 @@ internal static class PipelineRunner
         Console.CancelKeyPress += onCancel;
         try
         {
-            using var queue = new EventQueue();
-            T? result = default;
-            Exception? failure = null;
-            var worker = new Thread(() =>
-            {
-                try
-                {
-                    result = pipeline(queue, stop.Token);
-                }
-                catch (Exception e)
-                {
-                    failure = e;
-                }
-                finally
-                {
-                    queue.Complete();
-                }
-            }, 16 * 1024 * 1024) { IsBackground = true, Name = "oml-pipeline" };
-            worker.Start();
-            if (console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected && !memoryTrace) DrawLive(console, queue);
-            else DrawLines(console, queue, memoryTrace);
-            worker.Join();
-            if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
-            return result!;
+            var worker = PipelineWorker<T>.Start(pipeline, stop.Token);
+            if (console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected && !memoryTrace) DrawLive(console, worker.ReadEvents());
+            else DrawLines(console, worker.ReadEvents(), memoryTrace);
+            return worker.Result();
         }
         finally
         {
@@ -56,9 +36,9 @@ internal static class PipelineRunner
         }
     }
 
-    private static void DrawLines(IAnsiConsole console, EventQueue queue, bool memoryTrace)
+    private static void DrawLines(IAnsiConsole console, IEnumerable<PipelineEvent> events, bool memoryTrace)
     {
-        foreach (var e in queue.Consume())
+        foreach (var e in events)
         {
             if (memoryTrace && e is TrainStepCompleted s)
             {
@@ -69,7 +49,7 @@ internal static class PipelineRunner
         }
     }
 
-    private static void DrawLive(IAnsiConsole console, EventQueue queue)
+    private static void DrawLive(IAnsiConsole console, IEnumerable<PipelineEvent> events)
     {
         console.Progress()
             .AutoClear(false)
@@ -78,7 +58,7 @@ internal static class PipelineRunner
             .Start(context =>
             {
                 ProgressTask? task = null;
-                foreach (var e in queue.Consume())
+                foreach (var e in events)
                 {
                     switch (e)
                     {

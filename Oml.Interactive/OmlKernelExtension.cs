@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.CSharp;
@@ -153,25 +152,23 @@ public sealed class OmlKernelExtension : IKernelExtension
         TorchRuntime.EnsureLoaded();
         var live = new TrainingLiveView();
         var display = KernelInvocationContextExtensions.Display(context, live, HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
-        var events = Channel.CreateUnbounded<PipelineEvent>(new UnboundedChannelOptions { SingleReader = true });
-        var progress = new ChannelProgress(events.Writer);
         var ct = context.CancellationToken;
-        var training = Task.Factory.StartNew(() => TrainPipeline.Run(config, progress, ct), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var training = PipelineWorker<TrainRunResult>.Start((progress, token) => TrainPipeline.Run(config, progress, token), ct);
 
         // the view is updated from the cell's async flow (KernelInvocationContext.Current), never from the pipeline thread
-        while (!training.IsCompleted)
+        while (!training.Completion.IsCompleted)
         {
-            await Task.WhenAny(training, Task.Delay(LiveUpdateInterval, CancellationToken.None));
-            if (Drain(events.Reader, live)) display.Update(live);
+            await Task.WhenAny(training.Completion, Task.Delay(LiveUpdateInterval, CancellationToken.None));
+            if (Drain(training, live)) display.Update(live);
         }
         TrainRunResult result;
         try
         {
-            result = await training;
+            result = await training.Completion;
         }
         finally
         {
-            if (Drain(events.Reader, live)) display.Update(live);
+            if (Drain(training, live)) display.Update(live);
         }
         if (ct.IsCancellationRequested)
         {
@@ -191,7 +188,7 @@ public sealed class OmlKernelExtension : IKernelExtension
         TorchRuntime.EnsureLoaded();
         var (worst, metrics) = ViewOptions(ValidateMagic, cmd.Worst, cmd.Metrics);
         var status = KernelInvocationContextExtensions.Display(context, "validating...", HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
-        var result = await RunWithStatus(() => ValidatePipeline.Run(config, new ValidationStatus(), context.CancellationToken), status, "validating");
+        var result = await RunWithStatus((progress, token) => ValidatePipeline.Run(config, progress, token), status, "validating", context.CancellationToken);
         status.Update(new ValidationView(result, worst, metrics));
         await BindAsync(context, cmd.Name, result);
     }
@@ -201,7 +198,7 @@ public sealed class OmlKernelExtension : IKernelExtension
         var config = PredictPipelineConfig.Load(RequireConfig(cmd.Config), cmd.Set);
         TorchRuntime.EnsureLoaded();
         var status = KernelInvocationContextExtensions.Display(context, "computing embeddings...", HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
-        var result = await RunWithStatus(() => PredictPipeline.Run(config, new ValidationStatus(), context.CancellationToken), status, "computing embeddings");
+        var result = await RunWithStatus((progress, token) => PredictPipeline.Run(config, progress, token), status, "computing embeddings", context.CancellationToken);
         status.Update(new PredictionView(result));
         await BindAsync(context, cmd.Name, result);
     }
@@ -215,10 +212,10 @@ public sealed class OmlKernelExtension : IKernelExtension
         await BindAsync(context, cmd.Name, frame);
     }
 
-    private static async Task<T> RunWithStatus<T>(Func<T> work, DisplayedValue status, string what)
+    private static async Task<T> RunWithStatus<T>(Func<IProgress<PipelineEvent>, CancellationToken, T> pipeline, DisplayedValue status, string what, CancellationToken cancellationToken)
     {
         var started = DateTime.UtcNow;
-        var task = Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var task = PipelineWorker<T>.Start(pipeline, cancellationToken).Completion;
         while (!task.IsCompleted)
         {
             await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(1)));
@@ -232,10 +229,10 @@ public sealed class OmlKernelExtension : IKernelExtension
     private static string RequireConfig(string? config) =>
         config is { Length: > 0 } ? Path.GetFullPath(config) : throw new OmlException("The magic needs a config: --config path/to/config.yaml");
 
-    private static bool Drain(ChannelReader<PipelineEvent> reader, TrainingLiveView live)
+    private static bool Drain(PipelineWorker<TrainRunResult> worker, TrainingLiveView live)
     {
         var any = false;
-        while (reader.TryRead(out var e))
+        while (worker.TryRead(out var e))
         {
             live.Apply(e);
             any = true;
@@ -256,18 +253,5 @@ public sealed class OmlKernelExtension : IKernelExtension
             throw new OmlException($"--name {name}: there is no C# kernel to bind the result to.");
         }
         await csharp.SetValueAsync(name, value!, typeof(T));
-    }
-
-    private sealed class ChannelProgress(ChannelWriter<PipelineEvent> writer) : IProgress<PipelineEvent>
-    {
-        public void Report(PipelineEvent value) => writer.TryWrite(value);
-    }
-
-    /// <summary>Validation / prediction progress is shown by the elapsed time only; events are not needed.</summary>
-    private sealed class ValidationStatus : IProgress<PipelineEvent>
-    {
-        public void Report(PipelineEvent value)
-        {
-        }
     }
 }
