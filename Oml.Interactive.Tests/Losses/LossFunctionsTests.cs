@@ -85,7 +85,7 @@ public sealed class LossFunctionsTests
         Assert.Equal(0.5, module.LastLogs["active_tri"]);
         Assert.Throws<OmlException>(() => plain.forward(zeros(4, 2)));
         Assert.Throws<OmlException>(() => new TripletLoss(0));
-        Assert.Throws<OmlException>(() => LossFunctions.ParseReduction("avg"));
+        Assert.Contains("one of mean, sum, none", Assert.Throws<OmlException>(() => Oml.Registries.LossRegistry.Reduction(Oml.Registries.BlockArgs.From("criterion.args", ("reduction", "avg")))).Message);
     }
 
     [Fact]

@@ -12,15 +12,6 @@ namespace Oml.Losses;
 /// </summary>
 public static class LossFunctions
 {
-    /// <summary>Parses OML's reduction name ("mean", "sum", "none"); anything else is an <see cref="OmlException"/>.</summary>
-    public static LossReduction ParseReduction(string reduction) => reduction switch
-    {
-        "mean" => LossReduction.Mean,
-        "sum" => LossReduction.Sum,
-        "none" => LossReduction.None,
-        _ => throw new OmlException($"reduction must be one of mean, sum, none; got '{reduction}'"),
-    };
-
     /// <summary>OML's <c>get_reduced</c>: mean, sum or the tensor itself.</summary>
     public static Tensor Reduce(Tensor values, LossReduction reduction) => reduction switch
     {

@@ -31,7 +31,6 @@ public sealed record TrainPipelineConfig
     public SchedulingConfig? Scheduling { get; init; }
     public int FreezeNEpochs { get; init; }
     public required MetricArgs MetricArgs { get; init; }
-    public IReadOnlyDictionary<string, object?> MetricArgsValues { get; init; } = new Dictionary<string, object?>();
     public ConfigBlock? Postprocessor { get; init; }
     public bool LogImages { get; init; }
     public required int MaxEpochs { get; init; }
@@ -111,7 +110,6 @@ public sealed record TrainPipelineConfig
             Scheduling = SchedulingConfig.Parse(root.GetRaw("scheduling")),
             FreezeNEpochs = root.GetInt("freeze_n_epochs", 0),
             MetricArgs = metricArgs,
-            MetricArgsValues = metricArgsValues,
             Postprocessor = root.GetBlock("postprocessor"),
             LogImages = root.GetBool("log_images", false),
             MaxEpochs = Positive(root, "max_epochs"),
