@@ -146,7 +146,7 @@ public sealed class OmlKernelExtension : IKernelExtension
         if (!config.LogImages && !config.Values.ContainsKey("log_images"))
         {
             // in a notebook the worst-query figures are the point: on unless the config says otherwise
-            config = config with { LogImages = true };
+            config = config with { Validation = config.Validation with { LogImages = true } };
         }
         var (worst, metrics) = ViewOptions(TrainMagic, cmd.Worst, cmd.Metrics);
         TorchRuntime.EnsureLoaded();

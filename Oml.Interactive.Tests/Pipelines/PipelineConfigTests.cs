@@ -60,6 +60,23 @@ public sealed class PipelineConfigTests
         Assert.Contains(validate.Notes, n => n.StartsWith("training keys not used by validation", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void The_training_keys_come_from_the_training_parser_and_validation_names_the_ones_it_does_not_use()
+    {
+        // every top-level key of OML's CARS training config is one the training parser reads
+        var cars = Oml.Config.ConfigLoader.Load(Fixture("train_cars.yaml"), []);
+        Assert.Subset(TrainPipelineConfig.Keys.ToHashSet(), cars.Values.Keys.ToHashSet());
+        foreach (var key in new[] { "seed", "sampler", "criterion", "optimizer", "max_epochs", "lightning_trainer_extra_args", "resume", "bs_val", "metric_args" })
+            Assert.Contains(key, TrainPipelineConfig.Keys);
+
+        var validate = ValidatePipelineConfig.Load(Fixture("train_cars.yaml"));
+        var note = Assert.Single(validate.Notes, n => n.StartsWith("training keys not used by validation", StringComparison.Ordinal));
+        foreach (var key in new[] { "seed", "sampler", "criterion", "optimizer", "max_epochs" }) Assert.Contains(key, note);
+        foreach (var key in new[] { "bs_val", "transforms_val", "extractor", "dataset_root" }) Assert.DoesNotContain($" {key},", note + ",");
+        var trained = TrainPipelineConfig.Load(Fixture("train_cars.yaml")).Validation;
+        Assert.Equal((trained.BatchSizeVal, trained.DataframeName, string.Join(",", trained.MetricArgs.CmcTopK)), (validate.BatchSizeVal, validate.DataframeName, string.Join(",", validate.MetricArgs.CmcTopK)));
+    }
+
     [Theory]
     [InlineData("max_epoch=3", "did you mean 'max_epochs'")]
     [InlineData("max_epochs=abc", "max_epochs = 'abc' is not valid: expected an integer")]

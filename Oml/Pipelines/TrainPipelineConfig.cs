@@ -15,24 +15,28 @@ public sealed record TrainPipelineConfig
 {
     public required int Seed { get; init; }
     public required EngineSettings Engine { get; init; }
-    public required string DatasetRoot { get; init; }
-    public required string DataframeName { get; init; }
+
+    /// <summary>What training's validation reads, parsed as <c>oml validate</c> parses it.</summary>
+    public required ValidationSettings Validation { get; init; }
+
+    public string DatasetRoot => Validation.DatasetRoot;
+    public string DataframeName => Validation.DataframeName;
+    public ConfigBlock TransformsVal => Validation.TransformsVal;
+    public int NumWorkers => Validation.NumWorkers;
+    public int BatchSizeVal => Validation.BatchSizeVal;
+    public ConfigBlock Extractor => Validation.Extractor;
+    public MetricArgs MetricArgs => Validation.MetricArgs;
+    public ConfigBlock? Postprocessor => Validation.Postprocessor;
+    public bool LogImages => Validation.LogImages;
     public required ConfigBlock TransformsTrain { get; init; }
-    public required ConfigBlock TransformsVal { get; init; }
     public int CacheSize { get; init; }
     public bool ShowDatasetWarnings { get; init; } = true;
     public ConfigBlock? Sampler { get; init; }
     public int? BatchSizeTrain { get; init; }
-    public required int NumWorkers { get; init; }
-    public required int BatchSizeVal { get; init; }
-    public required ConfigBlock Extractor { get; init; }
     public required ConfigBlock Criterion { get; init; }
     public required ConfigBlock Optimizer { get; init; }
     public SchedulingConfig? Scheduling { get; init; }
     public int FreezeNEpochs { get; init; }
-    public required MetricArgs MetricArgs { get; init; }
-    public ConfigBlock? Postprocessor { get; init; }
-    public bool LogImages { get; init; }
     public required int MaxEpochs { get; init; }
     public required int ValidPeriod { get; init; }
     public required string MetricForCheckpointing { get; init; }
@@ -54,7 +58,30 @@ public sealed record TrainPipelineConfig
         return From(loaded, time);
     }
 
-    public static TrainPipelineConfig From(LoadedConfig loaded, DateTime now)
+    /// <summary>
+    /// Every top-level key this config reads, taken from the parser itself (each getter records its key, present or
+    /// not) on the smallest complete config: what <c>oml validate</c> knows to be training-only.
+    /// </summary>
+    public static IReadOnlySet<string> Keys => KnownKeys.Value;
+
+    private static readonly Lazy<IReadOnlySet<string>> KnownKeys = new(() =>
+    {
+        static Dictionary<string, object?> Block(string name, params (string Key, object? Value)[] args) =>
+            new() { ["name"] = name, ["args"] = args.ToDictionary(a => a.Key, a => a.Value) };
+        var smallest = new Dictionary<string, object?>
+        {
+            ["seed"] = 0, ["dataset_root"] = ".", ["dataframe_name"] = "df.csv", ["transforms_train"] = Block("augs_torch"),
+            ["transforms_val"] = Block("norm_resize_torch"), ["sampler"] = null, ["bs_train"] = 2, ["bs_val"] = 2,
+            ["num_workers"] = 0, ["extractor"] = Block("resnet"), ["criterion"] = Block("triplet"), ["optimizer"] = Block("adam", ("lr", 1e-4)),
+            ["max_epochs"] = 1, ["valid_period"] = 1, ["metric_for_checkpointing"] = "OVERALL/cmc/1",
+        };
+        Parse(new LoadedConfig(smallest, "the smallest training config", []), DateTime.UnixEpoch, out var keys);
+        return keys;
+    });
+
+    public static TrainPipelineConfig From(LoadedConfig loaded, DateTime now) => Parse(loaded, now, out _);
+
+    private static TrainPipelineConfig Parse(LoadedConfig loaded, DateTime now, out IReadOnlySet<string> keysRead)
     {
         var root = new BlockArgs(loaded.Values, "");
         var notes = new List<string>(loaded.Notes);
@@ -78,9 +105,6 @@ public sealed record TrainPipelineConfig
         var optimizer = root.GetRequiredBlock("optimizer", "{name: adam, args: {lr: 1e-4}}");
         if (!optimizer.Args.ContainsKey("lr")) throw new OmlException("optimizer.args.lr is required: the learning rate, e.g. 1e-4");
 
-        var metricArgsValues = root.GetRaw("metric_args") as IReadOnlyDictionary<string, object?> ?? new Dictionary<string, object?>();
-        var metricArgs = MetricArgsBlock.Parse(new BlockArgs(metricArgsValues, "metric_args"));
-
         var mode = root.GetString("mode_for_checkpointing", "max") switch
         {
             "max" => CheckpointMode.Max,
@@ -94,24 +118,16 @@ public sealed record TrainPipelineConfig
         {
             Seed = root.GetInt("seed"),
             Engine = engine,
-            DatasetRoot = root.GetString("dataset_root"),
-            DataframeName = root.GetString("dataframe_name"),
+            Validation = ValidationSettings.Read(root, logImagesByDefault: false),
             TransformsTrain = root.GetRequiredBlock("transforms_train", "{name: augs_torch, args: {im_size: 224}}"),
-            TransformsVal = root.GetRequiredBlock("transforms_val", "{name: norm_resize_torch, args: {im_size: 224}}"),
             CacheSize = root.GetInt("cache_size", 0),
             ShowDatasetWarnings = root.GetBool("show_dataset_warnings", true),
             Sampler = sampler,
             BatchSizeTrain = bsTrain,
-            NumWorkers = root.GetInt("num_workers"),
-            BatchSizeVal = Positive(root, "bs_val"),
-            Extractor = root.GetRequiredBlock("extractor", "{name: resnet, args: {arch: resnet18, remove_fc: true, gem_p: null, normalise_features: false, weights: null}}"),
             Criterion = root.GetRequiredBlock("criterion", "{name: triplet_with_miner, args: {margin: 0.2, miner: {name: all_triplets, args: {}}}}"),
             Optimizer = optimizer,
             Scheduling = SchedulingConfig.Parse(root.GetRaw("scheduling")),
             FreezeNEpochs = root.GetInt("freeze_n_epochs", 0),
-            MetricArgs = metricArgs,
-            Postprocessor = root.GetBlock("postprocessor"),
-            LogImages = root.GetBool("log_images", false),
             MaxEpochs = Positive(root, "max_epochs"),
             ValidPeriod = Positive(root, "valid_period"),
             MetricForCheckpointing = root.GetString("metric_for_checkpointing"),
@@ -125,14 +141,11 @@ public sealed record TrainPipelineConfig
         };
         root.GetRaw("find_unused_parameters");
         root.EnsureAllKeysUsed("the training config");
+        keysRead = root.KeysRead;
         return config;
     }
 
-    private static int Positive(BlockArgs root, string key)
-    {
-        var value = root.GetInt(key);
-        return value >= 1 ? value : throw new OmlException($"{key} = {value} is not valid: expected an integer >= 1");
-    }
+    private static int Positive(BlockArgs root, string key) => ValidationSettings.Positive(root, key);
 
     private static (TimeSpan? MaxTime, int? LimitTrainBatches) ReadTrainerExtraArgs(BlockArgs root, List<string> notes)
     {

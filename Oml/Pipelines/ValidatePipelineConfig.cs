@@ -11,23 +11,20 @@ namespace Oml.Pipelines;
 /// </summary>
 public sealed record ValidatePipelineConfig
 {
-    internal static readonly string[] TrainingOnlyKeys =
-    [
-        "seed", "transforms_train", "cache_size", "show_dataset_warnings", "sampler", "bs_train", "criterion", "optimizer",
-        "scheduling", "freeze_n_epochs", "max_epochs", "valid_period", "metric_for_checkpointing", "mode_for_checkpointing",
-        "lightning_trainer_extra_args", "logs_root", "logs_folder", "logger", "tags", "postfix", "hydra_dir", "resume",
-    ];
-
     public required EngineSettings Engine { get; init; }
-    public required string DatasetRoot { get; init; }
-    public required string DataframeName { get; init; }
-    public required ConfigBlock TransformsVal { get; init; }
-    public required int BatchSizeVal { get; init; }
-    public required int NumWorkers { get; init; }
-    public required ConfigBlock Extractor { get; init; }
-    public ConfigBlock? Postprocessor { get; init; }
-    public required MetricArgs MetricArgs { get; init; }
-    public bool LogImages { get; init; } = true;
+
+    /// <summary>What validation reads, parsed as training's validation parses it.</summary>
+    public required ValidationSettings Validation { get; init; }
+
+    public string DatasetRoot => Validation.DatasetRoot;
+    public string DataframeName => Validation.DataframeName;
+    public ConfigBlock TransformsVal => Validation.TransformsVal;
+    public int BatchSizeVal => Validation.BatchSizeVal;
+    public int NumWorkers => Validation.NumWorkers;
+    public ConfigBlock Extractor => Validation.Extractor;
+    public ConfigBlock? Postprocessor => Validation.Postprocessor;
+    public MetricArgs MetricArgs => Validation.MetricArgs;
+    public bool LogImages => Validation.LogImages;
     public required string SaveDir { get; init; }
     public required IReadOnlyDictionary<string, object?> Values { get; init; }
     public IReadOnlyList<string> Notes { get; init; } = [];
@@ -44,20 +41,14 @@ public sealed record ValidatePipelineConfig
         var config = new ValidatePipelineConfig
         {
             Engine = engine,
-            DatasetRoot = root.GetString("dataset_root"),
-            DataframeName = root.GetString("dataframe_name"),
-            TransformsVal = root.GetRequiredBlock("transforms_val", "{name: norm_resize_torch, args: {im_size: 224}}"),
-            BatchSizeVal = root.GetInt("bs_val"),
-            NumWorkers = root.GetInt("num_workers", 0),
-            Extractor = root.GetRequiredBlock("extractor", "{name: resnet, args: {arch: resnet18, weights: path/to/best.ckpt}}"),
-            Postprocessor = root.GetBlock("postprocessor"),
-            MetricArgs = MetricArgsBlock.Parse(new BlockArgs(root.GetRaw("metric_args") as IReadOnlyDictionary<string, object?>, "metric_args")),
-            LogImages = root.GetBool("log_images", true),
+            Validation = ValidationSettings.Read(root, logImagesByDefault: true),
             SaveDir = root.GetString("save_dir", "."),
             Values = loaded.Values,
             Notes = notes,
         };
-        var ignored = TrainingOnlyKeys.Where(loaded.Values.ContainsKey).ToArray();
+        // a training config also validates: the keys only training reads are accepted and named
+        var used = root.KeysRead;
+        var ignored = TrainPipelineConfig.Keys.Where(k => !used.Contains(k) && loaded.Values.ContainsKey(k)).Order(StringComparer.Ordinal).ToArray();
         foreach (var key in ignored) root.GetRaw(key);
         if (ignored.Length > 0) notes.Add($"training keys not used by validation: {string.Join(", ", ignored)}");
         root.EnsureAllKeysUsed("the validation config");

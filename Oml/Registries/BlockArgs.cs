@@ -34,6 +34,9 @@ public sealed class BlockArgs
 
     public bool Has(string key) => _values.ContainsKey(key);
 
+    /// <summary>Every key a getter asked for so far, whether the config had it or not.</summary>
+    public IReadOnlySet<string> KeysRead => _read.ToHashSet(StringComparer.Ordinal);
+
     public object? GetRaw(string key)
     {
         _read.Add(key);
