@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.Architecture;
 
@@ -67,10 +68,5 @@ public sealed class LayerTests
         return found;
     }
 
-    private static string Repository()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Oml.Interactive.sln"))) directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
+    private static string Repository() => RepositoryRoot.Path;
 }

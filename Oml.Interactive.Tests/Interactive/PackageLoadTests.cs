@@ -19,7 +19,7 @@ public sealed class PackageLoadTests : IDisposable
     [Fact]
     public async Task The_packed_extension_loads_with_i_and_r_nuget_and_its_magics_work()
     {
-        var repo = FindRepository();
+        var repo = RepositoryRoot.Path;
         var feed = _directory.File("feed");
         var versionFile = _directory.File("version.txt");
         var pack = Process.Start(new ProcessStartInfo("bash", [Path.Combine(repo, "build", "pack-local.sh"), "--feed", feed, "--version-file", versionFile, "--configuration", "Debug"])
@@ -47,13 +47,24 @@ public sealed class PackageLoadTests : IDisposable
         var torch = await kernel.SubmitCodeAsync("TorchSharp.torch.ones(2, 3).sum().item<float>()");
         torch.AssertSucceeded();
         Assert.Equal(6f, torch.ReturnValue());
-    }
 
-    private static string FindRepository()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Oml.Interactive.sln"))) directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("repository root not found");
+        // #r restores Microsoft.Data.Analysis with Oml and loads its DataFrame formatter; Oml.Interactive's DataFrameView
+        // replaces it (4 significant digits, nulls empty, every shown row static)
+        var history = await kernel.SubmitCodeAsync("""
+            using Oml.Analysis;
+            new Oml.Training.EpochRecord[]
+            {
+                new(0, 1.5, 2.0, 1e-3, null),
+                new(1, 1.0, 4.0, 1e-3, new Dictionary<string, double> { ["OVERALL/cmc/1"] = 0.5 }),
+            }.ToDataFrame()
+            """);
+        history.AssertSucceeded();
+        var html = history.Events.OfType<ReturnValueProduced>().Single().Html();
+        Assert.Contains("class=\"oml-dataframe\"", html, StringComparison.Ordinal);
+        foreach (var column in new[] { "epoch", "loss", "lr", "seconds", "OVERALL/cmc/1" }) Assert.Contains($">{column}</th>", html, StringComparison.Ordinal);
+        Assert.Contains(">0.5</td></tr>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("&lt;null&gt;", html, StringComparison.Ordinal);   // epoch 1 was not validated: an empty cell
+        Assert.DoesNotContain("dni-treeview", html, StringComparison.Ordinal);
     }
 
     public void Dispose()
