@@ -3,6 +3,7 @@ using Oml.Data;
 using Oml.IO;
 using Oml.Pipelines.Events;
 using Oml.Postprocessing;
+using Oml.Registries;
 using Oml.Runtime;
 using static TorchSharp.torch;
 
