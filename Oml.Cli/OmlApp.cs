@@ -36,9 +36,10 @@ public static class OmlApp
                 .WithDescription("Embeddings of every image in a folder (or dataframe): embeddings.npy, paths.csv and OML's predictions.json.")
                 .WithExample("predict", "configs/predict_mock.yaml", "data_dir=data/mock/images", "save_dir=out");
             config.AddCommand<EvaluateCommand>("evaluate")
-                .WithDescription("Validation metrics (CMC, precision, MAP, PCF, FNMR@FMR; per category) of precomputed embeddings, streaming and exact.")
+                .WithDescription("Validation metrics (CMC, precision, MAP, PCF, FNMR@FMR; per category) of precomputed embeddings, streaming and exact; the same as validate gives for the same embeddings and postprocessor.")
                 .WithExample("evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "--out", "metrics.json")
-                .WithExample("evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "metric_args.cmc_top_k=[1,5]", "metric_args.distance=cosine");
+                .WithExample("evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "metric_args.cmc_top_k=[1,5]", "metric_args.distance=cosine")
+                .WithExample("evaluate", "--config", "configs/validate_mock.yaml", "--embeddings", "val_embeddings.npy", "postprocessor=k_reciprocal");
             config.AddBranch("dataset", dataset =>
             {
                 dataset.SetDescription("Make, import and check datasets in OML's dataframe format (df.csv).");

@@ -1,17 +1,13 @@
 using System.ComponentModel;
-using System.Diagnostics;
-using Oml.Config;
-using Oml.Data;
-using Oml.IO;
 using Oml.Metrics;
-using Oml.Postprocessing;
-using Oml.Registries;
+using Oml.Pipelines;
+using Oml.Pipelines.Events;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using static TorchSharp.torch;
 
 namespace Oml.Cli.Commands;
 
+/// <summary><c>oml evaluate</c>: <see cref="EvaluatePipeline"/>, drawn as <c>oml validate</c> draws a validation.</summary>
 public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateCommand.Settings>
 {
     public sealed class Settings : CommandSettings
@@ -25,7 +21,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         public string Dataset { get; init; } = "";
 
         [CommandOption("--root <DIR>")]
-        [Description("Dataset root for relative paths (only used with --check-files).")]
+        [Description("Dataset root for relative image paths (default: the dataframe's folder; images are only read with --check-files).")]
         public string? Root { get; init; }
 
         [CommandOption("--check-files")]
@@ -33,9 +29,12 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         public bool CheckFiles { get; init; }
 
         [CommandOption("--out <JSON>")]
-        [Description("Where to write the metrics (a flat JSON object). Default metrics.json.")]
-        [DefaultValue("metrics.json")]
-        public string Out { get; init; } = "metrics.json";
+        [Description("Where to write the metrics (a flat JSON object). Default metrics.json; with a postprocessor, the metrics without it go next to it (metrics_without_postprocessor.json).")]
+        public string? Out { get; init; }
+
+        [CommandOption("--config <YAML>")]
+        [Description("Optional: a config whose metric_args and postprocessor apply (a validation config works; its dataset_root and dataframe_name stand in for --dataset).")]
+        public string? Config { get; init; }
 
         [CommandArgument(0, "[overrides]")]
         [Description("key=value settings: metric_args.cmc_top_k=[[1,5]] metric_args.distance=cosine metric_args.fmr_vals=[[0.01]] postprocessor=k_reciprocal postprocessor.args.k1=10 ...")]
@@ -44,55 +43,38 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         public override ValidationResult Validate()
         {
             if (Embeddings.Length == 0) return ValidationResult.Error("--embeddings <NPY> is required");
-            if (Dataset.Length == 0) return ValidationResult.Error("--dataset <CSV> is required");
+            if (Dataset.Length == 0 && Config is null) return ValidationResult.Error("--dataset <CSV> is required (or --config <YAML> with dataset_root and dataframe_name)");
             return ValidationResult.Success();
         }
     }
 
-    private static readonly string[] TopLevelKeys = ["metric_args", "postprocessor"];
-
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var config = new Dictionary<string, object?> { ["metric_args"] = new Dictionary<string, object?>() };
-        foreach (var text in settings.Overrides)
-        {
-            var change = ConfigOverride.Parse(text);
-            if (!TopLevelKeys.Contains(change.Path[0]))
-            {
-                throw new OmlException($"override {change.Key}: unknown key '{change.Path[0]}'{NameSuggestions.DidYouMean(change.Path[0], TopLevelKeys)}; valid: {string.Join(", ", TopLevelKeys)}");
-            }
-            if (change.Key == "postprocessor" && change.Value is string name)
-            {
-                // a bare name picks the block, as Hydra's group selection does; its args may follow as postprocessor.args.x=...
-                change = change with { Value = new Dictionary<string, object?> { ["name"] = name, ["args"] = new Dictionary<string, object?>() } };
-            }
-            change.ApplyTo(config);
-        }
-        var metricArgs = MetricArgsBlock.Parse(new BlockArgs(config["metric_args"] as IReadOnlyDictionary<string, object?>, "metric_args"));
-        var postprocessor = PostprocessorBlock.Create(config.GetValueOrDefault("postprocessor"));
+        // the options are config keys, set as given (paths are not YAML)
+        var options = new Dictionary<string, object?> { ["embeddings"] = settings.Embeddings };
+        if (settings.Dataset.Length > 0) options["dataframe"] = settings.Dataset;
+        if (settings.Root is not null) options["dataset_root"] = settings.Root;
+        if (settings.CheckFiles) options["check_files"] = true;
+        if (settings.Out is not null) options["out"] = settings.Out;
+        var config = EvaluatePipelineConfig.Load(settings.Config, settings.Overrides, options);
 
-        var frame = DatasetFrame.Load(settings.Dataset, new DatasetLoadOptions { DatasetRoot = settings.Root, CheckFilesExist = settings.CheckFiles });
-        var array = NpyFile.ReadMatrix(settings.Embeddings);
-        if (array.Rows != frame.Validation.Count)
-        {
-            throw new OmlException($"{settings.Embeddings} has {array.Rows} rows but {settings.Dataset} has {frame.Validation.Count} validation rows: expected one embedding per validation row, in file order");
-        }
-
-        var clock = Stopwatch.StartNew();
-        EmbeddingMetricsResult? result = null;
-        console.Status().Start($"retrieval and metrics for {frame.Validation.Count} rows x {array.Columns} dims", _ =>
-        {
-            using var embeddings = tensor(array.Data, [array.Rows, array.Columns]);
-            result = EmbeddingMetrics.Compute(embeddings, ValidationSet.Setup(frame), metricArgs, ValidationSet.Categories(frame), postprocessor: postprocessor);
-        });
-        MetricsJson.Write(settings.Out, result!);
-
-        var table = new Table().Border(TableBorder.Rounded).AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
-        foreach (var (name, value) in result!.Metrics) table.AddRow(Markup.Escape(name), double.IsFinite(value) ? value.ToString("0.0000") : "n/a");
-        console.Write(table);
-        console.MarkupLine($"{result.Queries} queries, {result.Galleries} galleries, {result.QueriesWithoutGroundTruth} queries without ground truth " +
-                           $"({(metricArgs.NoGroundTruth == NoGroundTruthPolicy.Exclude ? "left out of the means" : "counted as 0")}); " +
-                           $"{clock.Elapsed.TotalSeconds:0.0} s -> {Markup.Escape(settings.Out)}");
+        ValidationRunResult? run = null;
+        console.Status().Start($"retrieval and metrics of {Markup.Escape(config.Embeddings)}", _ =>
+            run = EvaluatePipeline.Run(config, new ConsoleLines(console), cancellationToken));
+        var result = run!.Result;
+        console.Write(MetricsTable.Create(result.Metrics, compareWith: run.WithoutPostprocessor?.Metrics));
+        console.MarkupLine(Markup.Escape($"{result.Queries} queries, {result.Galleries} galleries, {result.QueriesWithoutGroundTruth} queries without ground truth " +
+                                         $"({(config.MetricArgs.NoGroundTruth == NoGroundTruthPolicy.Exclude ? "left out of the means" : "counted as 0")}); " +
+                                         $"{run.EmbeddingSeconds + run.MetricSeconds:0.0} s -> {run.MetricsJsonPath}"));
         return 0;
+    }
+
+    /// <summary>The pipeline's notes, printed as they come (on the pipeline's thread: the status spinner redraws below them).</summary>
+    private sealed class ConsoleLines(IAnsiConsole console) : IProgress<PipelineEvent>
+    {
+        public void Report(PipelineEvent value)
+        {
+            if (PipelineRunner.Describe(value) is { } line) console.MarkupLine(line);
+        }
     }
 }

@@ -74,6 +74,11 @@ public sealed class CliEvaluateTests : IDisposable
         Assert.Equal(0.75, before.RootElement.GetProperty("OVERALL/cmc/2").GetDouble());
         // below 0.12 only q0 (0 -> 0.1, a hit) and q1 (0.1 -> 0.15, then 0.1 -> 0, a hit at 0.1) keep items
         Assert.Equal(0.5, after.RootElement.GetProperty("OVERALL/cmc/2").GetDouble());
+        // drawn as a validation with a postprocessor: both columns, and the plain metrics next to the file
+        Assert.Contains("without postprocessor", cut.Output);
+        Assert.DoesNotContain("without postprocessor", plain.Output);
+        Assert.Equal(File.ReadAllText(_dir.File("plain.json")), File.ReadAllText(_dir.File("cut_without_postprocessor.json")));
+        Assert.False(File.Exists(_dir.File("plain_without_postprocessor.json")));
 
         var typo = CliRunner.Run(_dir.Path, "evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "postprocessor=k_reciprocl");
         Assert.Equal(2, typo.ExitCode);
@@ -109,5 +114,30 @@ public sealed class CliEvaluateTests : IDisposable
         var result = CliRunner.Run(_dir.Path, "evaluate", "--dataset", "df.csv");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--embeddings <NPY> is required", result.All);
+        var noDataset = CliRunner.Run(_dir.Path, "evaluate", "--embeddings", "emb.npy");
+        Assert.Equal(2, noDataset.ExitCode);
+        Assert.Contains("--dataset <CSV> is required (or --config <YAML> with dataset_root and dataframe_name)", noDataset.All);
+    }
+
+    [Fact]
+    public void AValidationConfigGivesTheDatasetMetricArgsAndPostprocessor()
+    {
+        _dir.Write("val.yaml", """
+            dataset_root: .
+            dataframe_name: df.csv
+            bs_val: 4
+            transforms_val: {name: norm_resize_torch, args: {im_size: 32}}
+            extractor: {name: resnet, args: {arch: resnet18, weights: null}}
+            metric_args: {cmc_top_k: [2], precision_top_k: [], map_top_k: []}
+            postprocessor: {name: constant_thresholding, args: {th: 0.5}}
+            """);
+        var result = CliRunner.Run(_dir.Path, "evaluate", "--config", "val.yaml", "--embeddings", "emb.npy", "--out", "val.json", "postprocessor.args.th=0.12");
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.Contains("note: training and validation keys not used by evaluation: bs_val, extractor, transforms_val", result.Output);
+        using var json = JsonDocument.Parse(File.ReadAllText(_dir.File("val.json")));
+        Assert.Equal(0.5, json.RootElement.GetProperty("OVERALL/cmc/2").GetDouble());
+        Assert.False(json.RootElement.TryGetProperty("OVERALL/map/5", out _));
+        using var plain = JsonDocument.Parse(File.ReadAllText(_dir.File("val_without_postprocessor.json")));
+        Assert.Equal(0.75, plain.RootElement.GetProperty("OVERALL/cmc/2").GetDouble());
     }
 }

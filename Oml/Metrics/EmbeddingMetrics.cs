@@ -45,6 +45,16 @@ public sealed class EmbeddingMetrics
         Tensor embeddings, RetrievalSetup setup, MetricArgs args, IReadOnlyList<string?>? categories = null, KnnOptions? knn = null, IRetrievalPostprocessor? postprocessor = null) =>
         new EmbeddingMetrics(setup, args, categories, knn, postprocessor).Compute(embeddings);
 
+    /// <summary>
+    /// The metrics without and with <paramref name="postprocessor"/> from one retrieval: the same values as
+    /// <see cref="Compute(Tensor, RetrievalSetup, MetricArgs, IReadOnlyList{string?}?, KnnOptions?, IRetrievalPostprocessor?)"/>
+    /// called once without and once with it, for the cost of one retrieval plus the postprocessor's own work.
+    /// <c>Postprocessed</c> is null without a postprocessor.
+    /// </summary>
+    public static (EmbeddingMetricsResult Plain, EmbeddingMetricsResult? Postprocessed) ComputeWithAndWithout(
+        Tensor embeddings, RetrievalSetup setup, MetricArgs args, IReadOnlyList<string?>? categories = null, KnnOptions? knn = null, IRetrievalPostprocessor? postprocessor = null) =>
+        new EmbeddingMetrics(setup, args, categories, knn, postprocessor).ComputeWithAndWithout(embeddings);
+
     /// <summary>Forgets collected embeddings (start of a validation epoch).</summary>
     public void Setup()
     {
@@ -81,29 +91,79 @@ public sealed class EmbeddingMetrics
         }
     }
 
-    /// <summary>Computes the metrics of the collected embeddings; every row must have been updated.</summary>
+    /// <summary>
+    /// Computes the metrics of the collected embeddings (after the postprocessor when there is one); every row must
+    /// have been updated.
+    /// </summary>
     public EmbeddingMetricsResult Compute()
+    {
+        using var embeddings = Collected();
+        return Compute(embeddings);
+    }
+
+    /// <summary>
+    /// The metrics of the collected embeddings without and with the postprocessor, from one retrieval (see
+    /// <see cref="ComputeWithAndWithout(Tensor, RetrievalSetup, MetricArgs, IReadOnlyList{string?}?, KnnOptions?, IRetrievalPostprocessor?)"/>).
+    /// </summary>
+    public (EmbeddingMetricsResult Plain, EmbeddingMetricsResult? Postprocessed) ComputeWithAndWithout()
+    {
+        using var embeddings = Collected();
+        return ComputeWithAndWithout(embeddings);
+    }
+
+    private Tensor Collected()
     {
         if (_storage is null || _filled!.Any(f => !f))
         {
             var missing = _filled?.Count(f => !f) ?? _setup.RowCount;
             throw new OmlException($"validation collected embeddings for {_setup.RowCount - missing} of {_setup.RowCount} rows; every row needs one (was a batch dropped, e.g. drop_last?)");
         }
-        using var embeddings = tensor(_storage, [_setup.RowCount, _dimension]);
-        return Compute(embeddings);
+        return tensor(_storage, [_setup.RowCount, _dimension]);
     }
 
     private EmbeddingMetricsResult Compute(Tensor embeddings)
     {
+        var (plain, postprocessed) = Compute(embeddings, plainToo: false);
+        return postprocessed ?? plain!;
+    }
+
+    private (EmbeddingMetricsResult Plain, EmbeddingMetricsResult? Postprocessed) ComputeWithAndWithout(Tensor embeddings)
+    {
+        var (plain, postprocessed) = Compute(embeddings, plainToo: true);
+        return (plain!, postprocessed);
+    }
+
+    /// <summary>
+    /// One retrieval of as many items as the metrics and the postprocessor need. The plain metrics read the first
+    /// items the metrics alone would have retrieved (exact kNN lists are ordered by distance, then gallery position,
+    /// so a shorter search returns exactly that prefix); the postprocessor gets the whole lists. FNMR@FMR and PCF
+    /// depend on neither and are computed once. Without a postprocessor the plain metrics are always computed.
+    /// </summary>
+    private (EmbeddingMetricsResult? Plain, EmbeddingMetricsResult? Postprocessed) Compute(Tensor embeddings, bool plainToo)
+    {
         var groundTruth = _setup.GroundTruth();
-        var topN = TopN(groundTruth);
+        var plainTopN = TopN(groundTruth, null);
+        var topN = TopN(groundTruth, _postprocessor);
         var fnmr = _args.FmrValues.Count > 0
             ? new StreamingFnmrAtFmr(embeddings, _setup, groundTruth, _args.Distance, _args.FmrValues)
             : null;
         var retrieval = EmbeddingRetrieval.Run(embeddings, _setup, topN, _args.Distance, _knn, fnmr, groundTruth);
         if (fnmr is not null) CompleteFnmr(fnmr, embeddings);
-        if (_postprocessor is not null) retrieval = _postprocessor.Process(retrieval, new PostprocessingInputs(embeddings));
+        var fnmrValues = fnmr?.Results();
+        var pcf = new Dictionary<string, double[]>(StringComparer.Ordinal);
 
+        var plain = _postprocessor is null || plainToo
+            ? Metrics(FirstItems(retrieval, plainTopN), embeddings, fnmrValues, pcf)
+            : null;
+        var postprocessed = _postprocessor is null
+            ? null
+            : Metrics(_postprocessor.Process(retrieval, new PostprocessingInputs(embeddings)), embeddings, fnmrValues, pcf);
+        return (plain, postprocessed);
+    }
+
+    /// <param name="pcf">PCF values per category, filled by the first call and reused by the second.</param>
+    private EmbeddingMetricsResult Metrics(RetrievalResults retrieval, Tensor embeddings, IReadOnlyList<double>? fnmrValues, Dictionary<string, double[]> pcf)
+    {
         var queryCategories = _setup.QueryRows.Select(r => _categories?[r]).ToArray();
         var perQuery = PerQueryValues(retrieval);
         var all = new Dictionary<string, double>();
@@ -111,16 +171,15 @@ public sealed class EmbeddingMetrics
             ? []
             : queryCategories.OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
-        AddCategory(all, MetricNames.Overall, perQuery, _ => true, Enumerable.Range(0, _setup.RowCount), embeddings);
+        AddCategory(all, MetricNames.Overall, perQuery, _ => true, Enumerable.Range(0, _setup.RowCount), embeddings, pcf);
         foreach (var category in categories)
         {
             var rows = Enumerable.Range(0, _setup.RowCount).Where(r => _categories![r] == category);
-            AddCategory(all, category, perQuery, q => queryCategories[q] == category, rows, embeddings);
+            AddCategory(all, category, perQuery, q => queryCategories[q] == category, rows, embeddings, pcf);
         }
-        if (fnmr is not null)
+        if (fnmrValues is not null)
         {
-            var values = fnmr.Results();
-            for (var i = 0; i < _args.FmrValues.Count; i++) all[MetricNames.Of(MetricNames.Overall, MetricNames.FnmrAtFmr, _args.FmrValues[i])] = values[i];
+            for (var i = 0; i < _args.FmrValues.Count; i++) all[MetricNames.Of(MetricNames.Overall, MetricNames.FnmrAtFmr, _args.FmrValues[i])] = fnmrValues[i];
         }
 
         var returned = _args.ReturnOnlyOverallCategory
@@ -129,11 +188,20 @@ public sealed class EmbeddingMetrics
         return new EmbeddingMetricsResult(returned, all, perQuery, queryCategories, retrieval, MetricsToVisualize(all.Keys));
     }
 
-    private int TopN(int[][] groundTruth)
+    /// <summary>The first <paramref name="n"/> items of every query's list: what a search for <paramref name="n"/> items returns.</summary>
+    private static RetrievalResults FirstItems(RetrievalResults retrieval, int n)
+    {
+        if (retrieval.Retrieved.All(r => r.Length <= n)) return retrieval;
+        return retrieval.WithRetrieved(
+            retrieval.Retrieved.Select(r => r.Length <= n ? r : r[..n]).ToArray(),
+            retrieval.Distances.Select(d => d.Length <= n ? d : d[..n]).ToArray());
+    }
+
+    private int TopN(int[][] groundTruth, IRetrievalPostprocessor? postprocessor)
     {
         var n = _args.CmcTopK.Concat(_args.PrecisionTopK).Concat(_args.MapTopK).DefaultIfEmpty(1).Max();
         if (_args.MapAtR || _args.RPrecision) n = Math.Max(n, groundTruth.Select(g => g.Length).DefaultIfEmpty(0).Max());
-        if (_postprocessor is not null) n = Math.Max(n, _postprocessor.TopN ?? int.MaxValue);
+        if (postprocessor is not null) n = Math.Max(n, postprocessor.TopN ?? int.MaxValue);
         return Math.Max(1, Math.Min(n, Math.Max(_setup.GalleryRows.Length, 1)));
     }
 
@@ -173,7 +241,9 @@ public sealed class EmbeddingMetrics
         return result;
     }
 
-    private void AddCategory(Dictionary<string, double> output, string category, Dictionary<string, double[]> perQuery, Func<int, bool> inCategory, IEnumerable<int> rows, Tensor embeddings)
+    private void AddCategory(
+        Dictionary<string, double> output, string category, Dictionary<string, double[]> perQuery, Func<int, bool> inCategory, IEnumerable<int> rows, Tensor embeddings,
+        Dictionary<string, double[]> pcfByCategory)
     {
         foreach (var (overallName, values) in perQuery)
         {
@@ -183,9 +253,13 @@ public sealed class EmbeddingMetrics
         }
         if (_args.PcfVariance.Count > 0)
         {
-            using var scope = NewDisposeScope();
-            var index = tensor(rows.Select(r => (long)r).ToArray());
-            var pcf = PcfFunctions.Pcf(embeddings.index_select(0, index), _args.PcfVariance);
+            if (!pcfByCategory.TryGetValue(category, out var pcf))
+            {
+                using var scope = NewDisposeScope();
+                var index = tensor(rows.Select(r => (long)r).ToArray());
+                pcf = PcfFunctions.Pcf(embeddings.index_select(0, index), _args.PcfVariance);
+                pcfByCategory[category] = pcf;
+            }
             for (var i = 0; i < pcf.Length; i++) output[MetricNames.Of(category, MetricNames.Pcf, _args.PcfVariance[i])] = pcf[i];
         }
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Oml.Data;
 using Oml.Images;
 using Oml.Metrics;
 using Oml.Pipelines.Events;
@@ -14,7 +15,7 @@ namespace Oml.Pipelines;
 /// <c>oml validate</c>: OML's validation pipeline (<c>oml/lightning/pipelines/validate.py:
 /// extractor_validation_pipeline</c>) — the extractor with its <c>weights</c> (a checkpoint of
 /// <c>oml train</c>, or a PyTorch / OML one), embeddings of the validation split, streaming exact retrieval, metrics
-/// with and without the configured <c>postprocessor</c>, <c>metrics.json</c> and the worst-query figures.
+/// with and without the configured <c>postprocessor</c> (from one retrieval), <c>metrics.json</c> and the worst-query figures.
 /// </summary>
 public static class ValidatePipeline
 {
@@ -38,22 +39,43 @@ public static class ValidatePipeline
             (done, total) => Emit(new ValidationProgress(done, total)), cancellationToken);
         var embeddingSeconds = clock.Elapsed.TotalSeconds;
 
-        var setup = ValidationSet.Setup(frame);
-        var categories = ValidationSet.Categories(frame);
-        var plain = EmbeddingMetrics.Compute(embeddings, setup, config.MetricArgs, categories);
-        var result = postprocessor is null ? plain : EmbeddingMetrics.Compute(embeddings, setup, config.MetricArgs, categories, postprocessor: postprocessor);
+        var (result, plain) = Metrics(embeddings, frame, config.MetricArgs, postprocessor);
         var metricSeconds = clock.Elapsed.TotalSeconds - embeddingSeconds;
 
         Directory.CreateDirectory(config.SaveDir);
         var json = Path.Combine(config.SaveDir, "metrics.json");
-        MetricsJson.Write(json, result);
-        if (postprocessor is not null) MetricsJson.Write(Path.Combine(config.SaveDir, "metrics_without_postprocessor.json"), plain);
+        WriteMetrics(json, result, plain);
         var figures = config.LogImages ? WorstQueryFigures.Write(result, frame, Path.Combine(config.SaveDir, "images")) : [];
         Emit(new ValidationCompleted(0, result.Metrics, "", double.NaN, false, metricSeconds));
-        return new ValidationRunResult(result, postprocessor is null ? null : plain, json, figures, embeddingSeconds, metricSeconds)
+        return new ValidationRunResult(result, plain, json, figures, embeddingSeconds, metricSeconds)
         {
             Frame = frame,
             PostprocessorName = postprocessor is null ? null : config.Postprocessor?.Name,
         };
     }
+
+    /// <summary>
+    /// What <c>validate</c> and <c>evaluate</c> compute once the embeddings of the frame's validation split are there:
+    /// the metrics (after the postprocessor when there is one) and, with a postprocessor, those without it, from one
+    /// retrieval.
+    /// </summary>
+    internal static (EmbeddingMetricsResult Result, EmbeddingMetricsResult? WithoutPostprocessor) Metrics(
+        Tensor embeddings, DatasetFrame frame, MetricArgs args, IRetrievalPostprocessor? postprocessor)
+    {
+        var (plain, postprocessed) = EmbeddingMetrics.ComputeWithAndWithout(
+            embeddings, ValidationSet.Setup(frame), args, ValidationSet.Categories(frame), postprocessor: postprocessor);
+        return postprocessed is null ? (plain, null) : (postprocessed, plain);
+    }
+
+    /// <summary><paramref name="path"/> (e.g. metrics.json) and, with a postprocessor, metrics_without_postprocessor.json next to it.</summary>
+    internal static void WriteMetrics(string path, EmbeddingMetricsResult result, EmbeddingMetricsResult? withoutPostprocessor)
+    {
+        MetricsJson.Write(path, result);
+        if (withoutPostprocessor is not null) MetricsJson.Write(WithoutPostprocessorPath(path), withoutPostprocessor);
+    }
+
+    /// <summary>Where the metrics without the postprocessor go: <c>metrics.json</c> -> <c>metrics_without_postprocessor.json</c>, in the same folder.</summary>
+    public static string WithoutPostprocessorPath(string metricsJsonPath) =>
+        Path.Combine(Path.GetDirectoryName(metricsJsonPath) ?? "",
+            Path.GetFileNameWithoutExtension(metricsJsonPath) + "_without_postprocessor" + Path.GetExtension(metricsJsonPath));
 }

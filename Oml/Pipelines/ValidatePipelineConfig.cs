@@ -32,7 +32,23 @@ public sealed record ValidatePipelineConfig
     public static ValidatePipelineConfig Load(string path, IEnumerable<string>? overrides = null) =>
         From(ConfigLoader.Load(path, overrides));
 
-    public static ValidatePipelineConfig From(LoadedConfig loaded)
+    /// <summary>Every top-level key this config reads, taken from its parser on the smallest complete config (as <see cref="TrainPipelineConfig.Keys"/>).</summary>
+    public static IReadOnlySet<string> Keys => KnownKeys.Value;
+
+    private static readonly Lazy<IReadOnlySet<string>> KnownKeys = new(() =>
+    {
+        static Dictionary<string, object?> Block(string name) => new() { ["name"] = name, ["args"] = new Dictionary<string, object?>() };
+        var smallest = new Dictionary<string, object?>
+        {
+            ["dataset_root"] = ".", ["dataframe_name"] = "df.csv", ["transforms_val"] = Block("norm_resize_torch"), ["bs_val"] = 2, ["extractor"] = Block("resnet"),
+        };
+        Parse(new LoadedConfig(smallest, "the smallest validation config", []), out var keys);
+        return keys;
+    });
+
+    public static ValidatePipelineConfig From(LoadedConfig loaded) => Parse(loaded, out _);
+
+    private static ValidatePipelineConfig Parse(LoadedConfig loaded, out IReadOnlySet<string> keysRead)
     {
         var root = new BlockArgs(loaded.Values, "");
         var notes = new List<string>(loaded.Notes);
@@ -51,6 +67,7 @@ public sealed record ValidatePipelineConfig
         var ignored = TrainPipelineConfig.Keys.Where(k => !used.Contains(k) && loaded.Values.ContainsKey(k)).Order(StringComparer.Ordinal).ToArray();
         foreach (var key in ignored) root.GetRaw(key);
         if (ignored.Length > 0) notes.Add($"training keys not used by validation: {string.Join(", ", ignored)}");
+        keysRead = root.KeysRead;
         root.EnsureAllKeysUsed("the validation config");
         return config;
     }

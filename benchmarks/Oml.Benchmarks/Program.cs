@@ -10,6 +10,8 @@ switch (args.FirstOrDefault())
         return RetrievalBenchmark.Run(args.Skip(1).ToArray());
     case "retrieval-worker": // one case of `retrieval`, started by it in a fresh process
         return RetrievalWorker.Run(args.Skip(1).ToArray());
+    case "validate-postprocess":
+        return ValidatePostprocessBenchmark.Run(args.Skip(1).ToArray());
     case "train-step":
         return TrainStepBenchmark.Run(args.Skip(1).ToArray());
     case "train-step-worker": // one C# run of `train-step`, started by it in a fresh process
@@ -23,6 +25,7 @@ switch (args.FirstOrDefault())
     default:
         Console.Error.WriteLine("usage: dotnet run -c Release --project benchmarks/Oml.Benchmarks -- decode [--repeats N] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- retrieval [--n 100000] [--dim 128] [--k 10] [--repeats 1] [--threads 2] [--no-python] [--no-results-file]");
+        Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- validate-postprocess [--n 20000] [--dim 512] [--top-n 10] [--threshold-n 5000] [--repeats 5] [--threads 2] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- train-step [--rounds 3] [--steps 30] [--warmup 5] [--threads 2[,1]] [--margin 0.2|soft] [--allocator tcmalloc|glibc] [--no-python] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- train-loop [--rounds 3] [--epochs 3] [--workers 2] [--threads 2] [--allocator tcmalloc|glibc] [--no-python] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- quality [--seeds 3] [--datasets mock,fashion-mnist] [--no-results-file]");
