@@ -7,7 +7,7 @@ namespace Oml.Views;
 
 /// <summary>
 /// A validation: the metrics per category (without and with the postprocessor when there is one), the worst queries
-/// (one grid per distinct set of queries), and with a postprocessor the queries it changed, before and after.
+/// (one grid per distinct set of queries), or with a postprocessor the queries it changed, before and after; <c>worst: 0</c> shows the metrics only.
 /// </summary>
 public sealed class ValidationView : IView
 {
@@ -37,13 +37,13 @@ public sealed class ValidationView : IView
         var html = ViewHtml.OpenView(new StringBuilder(), "oml-validation", null);
         html.Append("<div style=\"margin:2px 0\">").Append(ViewHtml.Escape(Headline)).Append("</div>\n");
         html.Append(Metrics().ToHtml());
-        if (_run.Frame is { } frame)
+        if (_run.Frame is { } frame && _worst > 0)
         {
             if (_run.WithoutPostprocessor is { } plain)
             {
-                html.Append(new BeforeAfterView(plain, _run.Result, frame, _run.PostprocessorName ?? "postprocessor", n: Math.Max(_worst, 1)).ToHtml());
+                html.Append(new BeforeAfterView(plain, _run.Result, frame, _run.PostprocessorName ?? "postprocessor", n: _worst).ToHtml());
             }
-            else if (_worst > 0)
+            else
             {
                 foreach (var grid in new RetrievalReport(_run.Result, frame).WorstPerMetric(_worst, _metrics)) html.Append(grid.ToHtml());
             }

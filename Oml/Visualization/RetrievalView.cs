@@ -67,11 +67,7 @@ public sealed class RetrievalView : IView
         var html = ViewHtml.OpenView(new StringBuilder(), "oml-retrieval", null);
         html.Append("<div class=\"oml-retrieval-page\" style=\"margin:4px 0\">").Append(ViewHtml.Escape($"{range} (page {page + 1} of {pages})"))
             .Append("</div>\n");
-        html.Append("<div style=\"color:#555;margin:2px 0\"><span style=\"border:2px solid ").Append(TileColors.Css(ImageTileKind.Query))
-            .Append(";padding:0 3px\">query</span> <span style=\"border:2px solid ").Append(TileColors.Css(ImageTileKind.Correct))
-            .Append(";padding:0 3px\">correct</span> <span style=\"border:2px solid ").Append(TileColors.Css(ImageTileKind.Wrong))
-            .Append(";padding:0 3px\">wrong</span> <span style=\"border:2px solid ").Append(TileColors.Css(ImageTileKind.GroundTruth))
-            .Append(";padding:0 3px\">ground truth</span></div>\n");
+        html.Append(RetrievalGridView.Legend());
         html.Append(RetrievalGridHtml.Render(rows, thumbnailSize));
         html.Append("</div>\n");
         return html.ToString();
