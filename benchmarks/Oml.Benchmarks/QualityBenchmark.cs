@@ -28,19 +28,10 @@ internal static class QualityBenchmark
 
     public static int Run(string[] args)
     {
-        var seeds = 3;
-        var datasets = new[] { "mock", "fashion-mnist", "fashion-mnist-closed" };
-        var writeResults = true;
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--seeds": seeds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--datasets": datasets = args[++i].Split(','); break;
-                case "--no-results-file": writeResults = false; break;
-                default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
-            }
-        }
+        if (!BenchOptions.TryParse(args, ["--seeds", "--datasets"], ["--no-results-file"], out var options)) return 2;
+        var seeds = options.Int("--seeds", 3);
+        var datasets = options.List("--datasets", ["mock", "fashion-mnist", "fashion-mnist-closed"]);
+        var writeResults = !options.Has("--no-results-file");
 
         var work = Path.Combine(Path.GetTempPath(), "oml-quality-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(work);

@@ -51,29 +51,15 @@ internal static partial class RetrievalBenchmark
 
     public static int Run(string[] args)
     {
-        var n = 100_000;
-        var dim = 128;
-        var k = 10;
-        var repeats = 1;
-        var threads = 2;
-        var python = true;
-        var writeResults = true;
-        var caseList = DefaultCases;
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--n": n = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--dim": dim = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--k": k = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--repeats": repeats = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--no-python": python = false; break;
-                case "--cases": caseList = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
-                case "--no-results-file": writeResults = false; break;
-                default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
-            }
-        }
+        if (!BenchOptions.TryParse(args, ["--n", "--dim", "--k", "--repeats", "--threads", "--cases"], ["--no-python", "--no-results-file"], out var options)) return 2;
+        var n = options.Int("--n", 100_000);
+        var dim = options.Int("--dim", 128);
+        var k = options.Int("--k", 10);
+        var repeats = options.Int("--repeats", 1);
+        var threads = options.Int("--threads", 2);
+        var python = !options.Has("--no-python");
+        var writeResults = !options.Has("--no-results-file");
+        var caseList = options.List("--cases", DefaultCases);
         if (n % ImagesPerClass != 0 || n < KnnOptions.Default.GalleryChunk)
         {
             Console.Error.WriteLine($"--n must be a multiple of {ImagesPerClass} and at least {KnnOptions.Default.GalleryChunk} (one gallery chunk, for the floor)");

@@ -20,20 +20,11 @@ internal static class RetrievalWorker
 
     public static int Run(string[] args)
     {
-        string? caseName = null, data = null;
-        var k = 10;
-        var threads = 2;
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--case": caseName = args[++i]; break;
-                case "--data": data = args[++i]; break;
-                case "--k": k = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
-            }
-        }
+        if (!BenchOptions.TryParse(args, ["--case", "--data", "--k", "--threads"], [], out var options)) return 2;
+        var caseName = options.Text("--case");
+        var data = options.Text("--data");
+        var k = options.Int("--k", 10);
+        var threads = options.Int("--threads", 2);
         if (caseName is null || data is null) { Console.Error.WriteLine("retrieval-worker needs --case and --data"); return 2; }
 
         set_num_threads(threads);

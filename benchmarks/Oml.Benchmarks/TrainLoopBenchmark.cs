@@ -40,24 +40,11 @@ internal static class TrainLoopBenchmark
 
     public static int Run(string[] args)
     {
-        int rounds = 3, epochs = 3, workers = 2, threads = 2;
-        string? allocatorRequest = null;
-        var python = true;
-        var writeResults = true;
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--epochs": epochs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--workers": workers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--allocator": allocatorRequest = args[++i]; break;
-                case "--no-python": python = false; break;
-                case "--no-results-file": writeResults = false; break;
-                default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
-            }
-        }
+        if (!BenchOptions.TryParse(args, ["--rounds", "--epochs", "--workers", "--threads", "--allocator"], ["--no-python", "--no-results-file"], out var options)) return 2;
+        int rounds = options.Int("--rounds", 3), epochs = options.Int("--epochs", 3), workers = options.Int("--workers", 2), threads = options.Int("--threads", 2);
+        var allocatorRequest = options.Text("--allocator");
+        var python = !options.Has("--no-python");
+        var writeResults = !options.Has("--no-results-file");
         if (epochs < 2) { Console.Error.WriteLine("--epochs must be at least 2 (the first epoch is the warm-up)"); return 2; }
         var allocator = ChooseAllocator(allocatorRequest);
         var root = FindRepositoryRoot();

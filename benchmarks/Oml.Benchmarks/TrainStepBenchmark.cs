@@ -42,27 +42,13 @@ internal static class TrainStepBenchmark
 
     public static int Run(string[] args)
     {
-        int rounds = 3, steps = 30, warmup = 5;
-        var threadList = new List<int> { 2 };
-        string? margin = "0.2";
-        string? allocatorRequest = null;
-        var python = true;
-        var writeResults = true;
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--steps": steps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--warmup": warmup = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--threads": threadList = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList(); break;
-                case "--margin": margin = args[++i]; break;
-                case "--allocator": allocatorRequest = args[++i]; break;
-                case "--no-python": python = false; break;
-                case "--no-results-file": writeResults = false; break;
-                default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
-            }
-        }
+        if (!BenchOptions.TryParse(args, ["--rounds", "--steps", "--warmup", "--threads", "--margin", "--allocator"], ["--no-python", "--no-results-file"], out var options)) return 2;
+        int rounds = options.Int("--rounds", 3), steps = options.Int("--steps", 30), warmup = options.Int("--warmup", 5);
+        var threadList = options.List("--threads", ["2"]).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+        var margin = options.Text("--margin", "0.2");
+        var allocatorRequest = options.Text("--allocator");
+        var python = !options.Has("--no-python");
+        var writeResults = !options.Has("--no-results-file");
         var allocator = ChooseAllocator(allocatorRequest);
         var root = FindRepositoryRoot();
         var loadBefore = File.ReadAllText("/proc/loadavg").Trim();

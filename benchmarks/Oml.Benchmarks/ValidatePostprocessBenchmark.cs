@@ -34,27 +34,14 @@ internal static class ValidatePostprocessBenchmark
 
     public static int Run(string[] args)
     {
-        var n = 20_000;
-        var dim = 512;
-        var topN = 10;
-        var thresholdN = 5_000;
-        var repeats = 5;
-        var threads = 2;
-        var writeResults = true;
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--n": n = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--dim": dim = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--top-n": topN = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--threshold-n": thresholdN = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--repeats": repeats = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--no-results-file": writeResults = false; break;
-                default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
-            }
-        }
+        if (!BenchOptions.TryParse(args, ["--n", "--dim", "--top-n", "--threshold-n", "--repeats", "--threads"], ["--no-results-file"], out var options)) return 2;
+        var n = options.Int("--n", 20_000);
+        var dim = options.Int("--dim", 512);
+        var topN = options.Int("--top-n", 10);
+        var thresholdN = options.Int("--threshold-n", 5_000);
+        var repeats = options.Int("--repeats", 5);
+        var threads = options.Int("--threads", 2);
+        var writeResults = !options.Has("--no-results-file");
         if (n % ImagesPerClass != 0 || thresholdN % ImagesPerClass != 0 || n < 100 || thresholdN < 0 || topN < 2 || repeats < 1)
         {
             Console.Error.WriteLine($"--n and --threshold-n must be multiples of {ImagesPerClass} (n at least 100; --threshold-n 0 skips that scenario), --top-n at least 2, --repeats at least 1");
