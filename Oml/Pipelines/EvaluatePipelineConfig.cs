@@ -78,16 +78,14 @@ public sealed record EvaluatePipelineConfig
             Dataframe = csv,
             DatasetRoot = datasetRoot,
             CheckFiles = root.GetBool("check_files", false),
-            MetricArgs = MetricArgsBlock.Parse(new BlockArgs(root.GetRaw("metric_args") as IReadOnlyDictionary<string, object?>, "metric_args")),
+            MetricArgs = MetricArgsBlock.Read(root),
             Postprocessor = root.GetBlock("postprocessor"),
             MetricsJsonPath = root.GetString("out", "metrics.json"),
             Values = loaded.Values,
             Notes = notes,
         };
-        var used = root.KeysRead;
-        var ignored = OtherPipelinesKeys.Distinct().Where(k => !used.Contains(k) && loaded.Values.ContainsKey(k)).Order(StringComparer.Ordinal).ToArray();
-        foreach (var key in ignored) root.GetRaw(key);
-        if (ignored.Length > 0) notes.Add($"training and validation keys not used by evaluation: {string.Join(", ", ignored)}");
+        var ignored = root.AcceptUnread(OtherPipelinesKeys);
+        if (ignored.Count > 0) notes.Add($"training and validation keys not used by evaluation: {string.Join(", ", ignored)}");
         root.EnsureAllKeysUsed("the evaluation config");
         return config;
     }

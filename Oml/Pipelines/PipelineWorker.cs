@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Oml.Pipelines.Events;
 
@@ -49,18 +48,7 @@ public sealed class PipelineWorker<T>
     public bool TryRead(out PipelineEvent e) => _events.Reader.TryRead(out e!);
 
     /// <summary>The pipeline's result, waiting for it; rethrows the pipeline's exception as it was thrown.</summary>
-    public T Result()
-    {
-        try
-        {
-            return _done.Task.GetAwaiter().GetResult();
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-        {
-            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-            throw;
-        }
-    }
+    public T Result() => _done.Task.GetAwaiter().GetResult();
 
     private void Execute(Func<IProgress<PipelineEvent>, CancellationToken, T> pipeline, CancellationToken cancellationToken)
     {

@@ -51,10 +51,8 @@ public sealed record PredictPipelineConfig
             throw new OmlException("give exactly one of data_dir (a folder of images) or dataframe (an OML csv, with dataset_root for relative paths)");
         }
         // a training or validation config also predicts: the keys only they read are accepted and named
-        var used = root.KeysRead;
-        var ignored = TrainPipelineConfig.Keys.Where(k => !used.Contains(k) && loaded.Values.ContainsKey(k)).Order(StringComparer.Ordinal).ToArray();
-        foreach (var key in ignored) root.GetRaw(key);
-        if (ignored.Length > 0) notes.Add($"training and validation keys not used by prediction: {string.Join(", ", ignored)}");
+        var ignored = root.AcceptUnread(TrainPipelineConfig.Keys);
+        if (ignored.Count > 0) notes.Add($"training and validation keys not used by prediction: {string.Join(", ", ignored)}");
         root.EnsureAllKeysUsed("the prediction config");
         return config;
     }

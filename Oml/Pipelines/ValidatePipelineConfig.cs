@@ -62,12 +62,10 @@ public sealed record ValidatePipelineConfig
             Values = loaded.Values,
             Notes = notes,
         };
-        // a training config also validates: the keys only training reads are accepted and named
-        var used = root.KeysRead;
-        var ignored = TrainPipelineConfig.Keys.Where(k => !used.Contains(k) && loaded.Values.ContainsKey(k)).Order(StringComparer.Ordinal).ToArray();
-        foreach (var key in ignored) root.GetRaw(key);
-        if (ignored.Length > 0) notes.Add($"training keys not used by validation: {string.Join(", ", ignored)}");
         keysRead = root.KeysRead;
+        // a training config also validates: the keys only training reads are accepted and named
+        var ignored = root.AcceptUnread(TrainPipelineConfig.Keys);
+        if (ignored.Count > 0) notes.Add($"training keys not used by validation: {string.Join(", ", ignored)}");
         root.EnsureAllKeysUsed("the validation config");
         return config;
     }

@@ -30,7 +30,7 @@ public sealed record ValidationSettings
         NumWorkers = root.GetInt("num_workers", 0),
         Extractor = root.GetRequiredBlock("extractor", "{name: resnet, args: {arch: resnet18, remove_fc: true, gem_p: null, normalise_features: false, weights: null}}"),
         Postprocessor = root.GetBlock("postprocessor"),
-        MetricArgs = MetricArgsBlock.Parse(new BlockArgs(root.GetRaw("metric_args") as IReadOnlyDictionary<string, object?>, "metric_args")),
+        MetricArgs = MetricArgsBlock.Read(root),
         LogImages = root.GetBool("log_images", logImagesByDefault),
     };
 

@@ -37,6 +37,17 @@ public sealed class BlockArgs
     /// <summary>Every key a getter asked for so far, whether the config had it or not.</summary>
     public IReadOnlySet<string> KeysRead => _read.ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Accepts the keys of <paramref name="known"/> (another pipeline's keys) that are present and that no getter asked
+    /// for: they are marked read, so <see cref="EnsureAllKeysUsed"/> lets them pass, and returned in order for a note.
+    /// </summary>
+    public IReadOnlyList<string> AcceptUnread(IEnumerable<string> known)
+    {
+        var accepted = known.Where(k => _values.ContainsKey(k) && !_read.Contains(k)).Distinct().Order(StringComparer.Ordinal).ToArray();
+        _read.UnionWith(accepted);
+        return accepted;
+    }
+
     public object? GetRaw(string key)
     {
         _read.Add(key);

@@ -7,6 +7,10 @@ namespace Oml.Registries;
 public static class MetricArgsBlock
 {
     /// <summary>Reads a <c>metric_args</c> mapping; unknown keys and bad values name their config path.</summary>
+    /// <summary>The <c>metric_args</c> key of a pipeline config (<paramref name="root"/>); absent means OML's defaults.</summary>
+    public static MetricArgs Read(BlockArgs root) =>
+        Parse(new BlockArgs(root.GetRaw("metric_args") as IReadOnlyDictionary<string, object?>, "metric_args"));
+
     public static MetricArgs Parse(BlockArgs args)
     {
         var defaults = MetricArgs.Default;

@@ -14,11 +14,6 @@ namespace Oml.Training;
 /// </summary>
 public static class TrainingCheckpoint
 {
-    private const string StateEntry = CheckpointFile.StateEntry;
-    private const string ExtractorEntry = CheckpointFile.ExtractorEntry;
-    private const string CriterionEntry = CheckpointFile.CriterionEntry;
-    private const string OptimizerEntry = CheckpointFile.OptimizerEntry;
-
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     public static void Save(string path, CheckpointState state, nn.Module extractor, nn.Module criterion, optim.Optimizer optimizer)
@@ -28,13 +23,13 @@ public static class TrainingCheckpoint
         AtomicFile.Write(path, file =>
         {
             using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
-            using (var entry = zip.CreateEntry(StateEntry, CompressionLevel.Fastest).Open())
+            using (var entry = zip.CreateEntry(CheckpointFile.StateEntry, CompressionLevel.Fastest).Open())
             {
                 JsonSerializer.Serialize(entry, state, Json);
             }
-            using (var entry = zip.CreateEntry(ExtractorEntry, CompressionLevel.NoCompression).Open()) extractor.save(entry);
-            using (var entry = zip.CreateEntry(CriterionEntry, CompressionLevel.NoCompression).Open()) criterion.save(entry);
-            using (var entry = zip.CreateEntry(OptimizerEntry, CompressionLevel.NoCompression).Open())
+            using (var entry = zip.CreateEntry(CheckpointFile.ExtractorEntry, CompressionLevel.NoCompression).Open()) extractor.save(entry);
+            using (var entry = zip.CreateEntry(CheckpointFile.CriterionEntry, CompressionLevel.NoCompression).Open()) criterion.save(entry);
+            using (var entry = zip.CreateEntry(CheckpointFile.OptimizerEntry, CompressionLevel.NoCompression).Open())
             using (var writer = new BinaryWriter(entry))
             {
                 helper.save_state_dict(writer);
@@ -48,9 +43,9 @@ public static class TrainingCheckpoint
     public static CheckpointState ReadState(string path)
     {
         using var zip = CheckpointFile.Open(path);
-        using var stream = CheckpointFile.Entry(zip, StateEntry, path).Open();
+        using var stream = CheckpointFile.Entry(zip, CheckpointFile.StateEntry, path).Open();
         var state = JsonSerializer.Deserialize<CheckpointState>(stream, Json)
-                    ?? throw new OmlException($"{path}: the checkpoint's {StateEntry} is empty");
+                    ?? throw new OmlException($"{path}: the checkpoint's {CheckpointFile.StateEntry} is empty");
         if (state.Format != CheckpointState.FormatName || state.Version != 1)
         {
             throw new OmlException($"{path}: checkpoint format {state.Format} v{state.Version} is not supported by this version (expected {CheckpointState.FormatName} v1)");
@@ -65,8 +60,8 @@ public static class TrainingCheckpoint
     public static void LoadTrainingState(string path, nn.Module criterion, optim.Optimizer optimizer)
     {
         using var zip = CheckpointFile.Open(path);
-        CheckpointFile.LoadModule(zip, CriterionEntry, path, criterion, "criterion");
-        using var stream = CheckpointFile.Seekable(CheckpointFile.Entry(zip, OptimizerEntry, path));
+        CheckpointFile.LoadModule(zip, CheckpointFile.CriterionEntry, path, criterion, "criterion");
+        using var stream = CheckpointFile.Seekable(CheckpointFile.Entry(zip, CheckpointFile.OptimizerEntry, path));
         using var reader = new BinaryReader(stream);
         try
         {
