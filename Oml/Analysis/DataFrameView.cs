@@ -40,20 +40,7 @@ public sealed class DataFrameView : IView
     public string ToHtml()
     {
         var html = ViewHtml.OpenView(new StringBuilder(), "oml-dataframe", Title);
-        html.Append("<table style=\"").Append(ViewHtml.Table).Append("\">\n<tr>");
-        foreach (var column in Frame.Columns) html.Append("<th style=\"").Append(ViewHtml.Th).Append("\">").Append(ViewHtml.Escape(column.Name)).Append("</th>");
-        html.Append("</tr>\n");
-        foreach (var row in Rows())
-        {
-            html.Append("<tr>");
-            for (var c = 0; c < row.Count; c++)
-            {
-                html.Append("<td style=\"").Append(IsNumeric(Frame.Columns[c]) ? ViewHtml.TdNumber : ViewHtml.Td).Append("\">")
-                    .Append(ViewHtml.Escape(row[c])).Append("</td>");
-            }
-            html.Append("</tr>\n");
-        }
-        html.Append("</table>\n");
+        ViewHtml.DataTable(html, Frame.Columns.Select(c => c.Name).ToArray(), Rows(), column => IsNumeric(Frame.Columns[column]));
         if (Frame.Rows.Count > MaxRows) html.Append("<div style=\"color:#555\">").Append(ViewHtml.Escape(More())).Append("</div>\n");
         return html.Append("</div>\n").ToString();
     }

@@ -84,10 +84,12 @@ public sealed class BeforeAfterView : IView
             return $"<div class=\"oml-before-after\" style=\"{ViewHtml.Font}\"><div style=\"{ViewHtml.Heading}\">{ViewHtml.Escape($"before / after {_postprocessor}")}</div>" +
                    $"<div>{ViewHtml.Escape(Summary)}</div></div>\n";
         }
-        return new RetrievalGridView(Rows(), $"before / after {_postprocessor}", _thumbnailSize, Summary + Selection()).ToHtml();
+        return Grid().ToHtml();
     }
 
-    public override string ToString() => new RetrievalGridView(Rows(), $"before / after {_postprocessor}", _thumbnailSize, Summary + Selection()).ToString();
+    public override string ToString() => Grid().ToString();
+
+    private RetrievalGridView Grid() => new(Rows(), $"before / after {_postprocessor}", _thumbnailSize, Summary + Selection());
 
     private string Selection() => Queries.Count == 0 ? "" : $". Shown: queries {string.Join(", ", Queries)}";
 

@@ -62,20 +62,7 @@ public sealed class QueryMetricsView : IView
     {
         var title = _orderBy is null ? "per-query metrics" : $"per-query metrics, worst first by {_orderBy}";
         var html = ViewHtml.OpenView(new StringBuilder(), "oml-query-metrics", title);
-        html.Append("<table style=\"").Append(ViewHtml.Table).Append("\">\n<tr>");
-        foreach (var h in Header) html.Append("<th style=\"").Append(ViewHtml.Th).Append("\">").Append(ViewHtml.Escape(h)).Append("</th>");
-        html.Append("</tr>\n");
-        foreach (var cells in Cells())
-        {
-            html.Append("<tr>");
-            for (var i = 0; i < cells.Count; i++)
-            {
-                var numeric = i != 1 && i != 3;
-                html.Append("<td style=\"").Append(numeric ? ViewHtml.TdNumber : ViewHtml.Td).Append("\">").Append(ViewHtml.Escape(cells[i])).Append("</td>");
-            }
-            html.Append("</tr>\n");
-        }
-        html.Append("</table>\n");
+        ViewHtml.DataTable(html, Header, Cells(), column => column is not (1 or 3));   // category and image are text
         if (_result.Queries > _maxRows) html.Append("<div style=\"color:#555\">").Append(ViewHtml.Escape(More())).Append("</div>\n");
         return html.Append("</div>\n").ToString();
     }

@@ -126,20 +126,8 @@ public sealed class DatasetView : IView
         frame.Rows.GroupBy(r => r.Category ?? "(none)", StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => (g.Key, g.Count(r => r.Split == DatasetSplit.Train), g.Count(r => r.Split == DatasetSplit.Validation))).ToArray();
 
-    private static void AppendTable(StringBuilder html, string[] header, IReadOnlyList<string[]> rows)
-    {
-        html.Append("<table style=\"").Append(ViewHtml.Table).Append("\">\n<tr>");
-        foreach (var h in header) html.Append("<th style=\"").Append(ViewHtml.Th).Append("\">").Append(ViewHtml.Escape(h)).Append("</th>");
-        html.Append("</tr>\n");
-        foreach (var row in rows)
-        {
-            html.Append("<tr>");
-            for (var i = 0; i < row.Length; i++)
-                html.Append("<td style=\"").Append(i == 0 ? ViewHtml.Td : ViewHtml.TdNumber).Append("\">").Append(ViewHtml.Escape(row[i])).Append("</td>");
-            html.Append("</tr>\n");
-        }
-        html.Append("</table>\n");
-    }
+    private static void AppendTable(StringBuilder html, string[] header, IReadOnlyList<string[]> rows) =>
+        ViewHtml.DataTable(html, header, rows, column => column > 0);
 
     private static void AppendThumbnail(StringBuilder html, DatasetFrame frame, DatasetRow row, int size)
     {

@@ -45,13 +45,12 @@ public sealed class RetrievalGridView : IView
         var text = new StringBuilder();
         if (!string.IsNullOrEmpty(Title)) text.Append(Title).Append('\n');
         if (!string.IsNullOrEmpty(Note)) text.Append(Note).Append('\n');
-        foreach (var row in Rows)
-        {
-            text.Append(row.Query.Caption).Append(": ")
-                .Append(string.Join(", ", row.Results.Select(t => $"{t.Caption} {Mark(t.Kind)}"))).Append('\n');
-        }
-        return text.ToString();
+        return text.Append(RowLines(Rows)).ToString();
     }
+
+    /// <summary>One line per row: the query's caption, then each result's caption marked correct, wrong or without ground truth.</summary>
+    internal static string RowLines(IEnumerable<RetrievalRow> rows) =>
+        string.Concat(rows.Select(row => $"{row.Query.Caption}: {string.Join(", ", row.Results.Select(t => $"{t.Caption} {Mark(t.Kind)}"))}\n"));
 
     /// <summary>The colour key: query, correct, wrong, ground truth.</summary>
     internal static string Legend()

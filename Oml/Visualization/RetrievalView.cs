@@ -79,19 +79,6 @@ public sealed class RetrievalView : IView
     {
         ArgumentNullException.ThrowIfNull(frame);
         var (queries, range) = Page(result, page, pageSize, orderBy);
-        var text = new StringBuilder(range).Append('\n');
-        foreach (var row in RetrievalRows.For(result, frame, queries, topN, groundTruthShown: 0))
-        {
-            text.Append(row.Query.Caption).Append(": ")
-                .Append(string.Join(", ", row.Results.Select(t => $"{t.Caption} {Mark(t.Kind)}"))).Append('\n');
-        }
-        return text.ToString();
+        return range + "\n" + RetrievalGridView.RowLines(RetrievalRows.For(result, frame, queries, topN, groundTruthShown: 0));
     }
-
-    private static string Mark(ImageTileKind kind) => kind switch
-    {
-        ImageTileKind.Correct => "(correct)",
-        ImageTileKind.Wrong => "(wrong)",
-        _ => "(no ground truth)",
-    };
 }

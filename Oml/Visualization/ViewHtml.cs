@@ -57,6 +57,21 @@ internal static class ViewHtml
         html.Append("</table>\n");
     }
 
+    /// <summary>An HTML table: a header row, then one row per cell list; columns for which <paramref name="numeric"/> holds are right-aligned.</summary>
+    public static void DataTable(StringBuilder html, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows, Func<int, bool> numeric)
+    {
+        html.Append("<table style=\"").Append(Table).Append("\">\n<tr>");
+        foreach (var h in header) html.Append("<th style=\"").Append(Th).Append("\">").Append(Escape(h)).Append("</th>");
+        html.Append("</tr>\n");
+        foreach (var row in rows)
+        {
+            html.Append("<tr>");
+            for (var i = 0; i < row.Count; i++) html.Append("<td style=\"").Append(numeric(i) ? TdNumber : Td).Append("\">").Append(Escape(row[i])).Append("</td>");
+            html.Append("</tr>\n");
+        }
+        html.Append("</table>\n");
+    }
+
     /// <summary>Plain-text table: columns padded to their widest cell, numbers right-aligned.</summary>
     public static string TextTable(IReadOnlyList<string> header, IReadOnlyList<IReadOnlyList<string>> rows)
     {
