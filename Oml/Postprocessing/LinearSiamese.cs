@@ -30,6 +30,8 @@ public sealed class LinearSiamese : nn.Module<Tensor, Tensor, Tensor>, IPairwise
 
     public float OutputBias { get; }
 
+    public PairwiseInput Input => PairwiseInput.Embeddings;
+
     public override Tensor forward(Tensor x1, Tensor x2)
     {
         using var scope = NewDisposeScope();

@@ -8,13 +8,14 @@ namespace Oml.Postprocessing;
 /// </summary>
 public sealed class PostprocessingInputs
 {
-    public PostprocessingInputs(Tensor? embeddings = null)
+    public PostprocessingInputs(Tensor? embeddings = null, IRowImages? images = null)
     {
         if (embeddings is not null && embeddings.dim() != 2)
         {
             throw new ArgumentException($"embeddings must be [N, D], got [{string.Join(", ", embeddings.shape)}]", nameof(embeddings));
         }
         Embeddings = embeddings;
+        Images = images;
     }
 
     /// <summary>Nothing besides the results (enough for thresholding).</summary>
@@ -25,6 +26,9 @@ public sealed class PostprocessingInputs
     /// <see cref="Retrieval.RetrievalResults.GalleryRows"/>); null when not available.
     /// </summary>
     public Tensor? Embeddings { get; }
+
+    /// <summary>The validation images, numbered as <see cref="Embeddings"/>; null when not available.</summary>
+    public IRowImages? Images { get; }
 
     /// <summary>The embeddings, or a user error naming the postprocessor that needs them.</summary>
     internal Tensor RequireEmbeddings(string postprocessorName, IEnumerable<int> rows)

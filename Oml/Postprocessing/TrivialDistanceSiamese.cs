@@ -17,5 +17,7 @@ public sealed class TrivialDistanceSiamese : IPairwiseModel
 
     public float OutputBias { get; }
 
+    public PairwiseInput Input => PairwiseInput.Embeddings;
+
     public Tensor Predict(Tensor x1, Tensor x2) => (x1 - x2).norm(1) + OutputBias;
 }

@@ -15,6 +15,9 @@ public static class CheckpointFile
     public const string CriterionEntry = "criterion.bin";
     public const string OptimizerEntry = "optimizer.bin";
 
+    /// <summary>A postprocessor training checkpoint (<c>oml train-postprocessor</c>) holds this instead of <see cref="ExtractorEntry"/>.</summary>
+    public const string PairwiseModelEntry = "pairwise_model.bin";
+
     /// <summary>Whether <paramref name="path"/> is a checkpoint of this library (a zip with the run state entry).</summary>
     public static bool IsCheckpoint(string path)
     {
