@@ -29,6 +29,10 @@ public static class OmlApp
                 .WithExample("train", "configs/train_mock.yaml")
                 .WithExample("train", "configs/train_mock.yaml", "max_epochs=3", "sampler.args.n_labels=4", "optimizer=adamw")
                 .WithExample("train", "configs/train_mock.yaml", "resume=logs/mock/run/checkpoints/last.ckpt");
+            config.AddCommand<TrainPostprocessorCommand>("train-postprocessor")
+                .WithDescription("Train a pairwise re-ranker (OML's postprocessor pipeline, STIR): the extractor's embeddings cached once, pairs mined per batch, validation re-ranks the top_n.")
+                .WithExample("train-postprocessor", "configs/train_postprocessor_mock.yaml")
+                .WithExample("train-postprocessor", "configs/train_postprocessor_mock.yaml", "extractor_weights=logs/mock/run/checkpoints/best.ckpt", "max_epochs=3");
             config.AddCommand<ValidateCommand>("validate")
                 .WithDescription("Validation metrics of a checkpoint (ours, PyTorch or OML), with and without the configured postprocessor; metrics.json and worst-query figures.")
                 .WithExample("validate", "configs/validate_mock.yaml", "extractor.args.weights=logs/mock/run/checkpoints/best.ckpt");

@@ -54,7 +54,12 @@ public sealed class OmlKernelExtension : IKernelExtension
         {
             Description = "Train an OML model from a YAML config: live loss and metrics, then the final metrics and the worst queries. " +
                           "Interrupt the cell to stop after the current step (a last checkpoint is kept).",
-            Parameters = [.. ConfigParameters("run", "the TrainRunResult (history, step losses, metrics, last validation, checkpoints, trained extractor)"), .. ViewParameters()],
+            Parameters =
+            [
+                .. ConfigParameters("run", "the TrainRunResult (history, step losses, metrics, last validation, checkpoints, trained extractor or pairwise model)"),
+                new KernelDirectiveParameter("--pipeline", "extractor (default: OML's train pipeline) or postprocessor (OML's train_postprocessor pipeline: a pairwise re-ranker)"),
+                .. ViewParameters(),
+            ],
         }, (cmd, context) => Guard(context, () =>
         {
             cmd.Set = RepeatedOptions.Values(cmd, TrainMagic, "--set", cmd.Set, root);
@@ -142,7 +147,12 @@ public sealed class OmlKernelExtension : IKernelExtension
     private static async Task TrainAsync(OmlTrain cmd, KernelInvocationContext context)
     {
         var path = RequireConfig(cmd.Config);
-        var config = TrainPipelineConfig.Load(path, cmd.Set);
+        var config = cmd.Pipeline switch
+        {
+            null or "" or "extractor" => TrainPipelineConfig.Load(path, cmd.Set),
+            "postprocessor" => TrainPipelineConfig.LoadPostprocessor(path, cmd.Set),
+            var other => throw new OmlException($"{TrainMagic} --pipeline {other}: expected extractor (train an extractor) or postprocessor (train a pairwise re-ranker)"),
+        };
         if (!config.LogImages && !config.Values.ContainsKey("log_images"))
         {
             // in a notebook the worst-query figures are the point: on unless the config says otherwise

@@ -17,8 +17,8 @@ public sealed class PipelineConfigTests
         Assert.Equal("df_with_bboxes.csv", config.DataframeName);
         Assert.Equal("balance", config.Sampler!.Name);
         Assert.Equal(20L, config.Sampler.Args["n_labels"]);
-        Assert.Equal("triplet_with_miner", config.Criterion.Name);
-        Assert.Equal("criterion", config.Criterion.Path);
+        Assert.Equal("triplet_with_miner", config.Criterion!.Name);
+        Assert.Equal("criterion", config.Criterion!.Path);
         Assert.Equal(10, config.ValidPeriod);
         Assert.Equal("OVERALL/cmc/1", config.MetricForCheckpointing);
         Assert.Equal(CheckpointMode.Max, config.ModeForCheckpointing);

@@ -1,4 +1,5 @@
 using Oml.Training;
+using Oml.Weights;
 
 namespace Oml.Pipelines;
 
@@ -16,5 +17,15 @@ internal sealed record ResumePoint(string Path, string RunDirectory, CheckpointS
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         var runDirectory = System.IO.Path.GetFileName(directory) == "checkpoints" ? System.IO.Path.GetDirectoryName(directory)! : directory;
         return new ResumePoint(path, runDirectory, TrainingCheckpoint.ReadState(path));
+    }
+
+    /// <summary>A checkpoint of the other pipeline (an extractor's for a postprocessor run, or the reverse) is a clear error.</summary>
+    public void ThrowIfOtherModel(string modelEntry)
+    {
+        using var zip = CheckpointFile.Open(Path);
+        if (zip.GetEntry(modelEntry) is not null) return;
+        throw modelEntry == CheckpointFile.PairwiseModelEntry
+            ? new OmlException($"resume = {Path}: this checkpoint holds an extractor (written by oml train); resume it with oml train, or start the postprocessor run without resume")
+            : new OmlException($"resume = {Path}: this checkpoint holds a pairwise model (written by oml train-postprocessor); resume it with oml train-postprocessor");
     }
 }

@@ -1,3 +1,4 @@
+using Oml.Registries;
 using Oml.Training;
 
 namespace Oml.Pipelines;
@@ -13,6 +14,9 @@ internal sealed class RunState(TrainPipelineConfig config)
     public List<EpochRecord> History { get; } = [];
     public string? LastCheckpoint { get; set; }
     public string? BestCheckpoint { get; set; }
+
+    /// <summary>The block of the trained model: the extractor, or the postprocessor's pairwise model.</summary>
+    private ConfigBlock Model => config.Pairwise?.PairwiseModel ?? config.Extractor;
 
     public IReadOnlyDictionary<string, double> LastMetrics =>
         History.LastOrDefault(h => h.Metrics is not null)?.Metrics ?? new Dictionary<string, double>();
@@ -36,8 +40,8 @@ internal sealed class RunState(TrainPipelineConfig config)
         BestEpoch = BestEpoch,
         SchedulerSteps = schedule?.Steps ?? 0,
         PlateauValues = schedule?.PlateauValues.ToList() ?? [],
-        ExtractorName = config.Extractor.Name,
-        ExtractorArgs = config.Extractor.Args.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+        ExtractorName = Model.Name,
+        ExtractorArgs = Model.Args.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
         History = History.ToList(),
         ConfigYaml = ConfigYaml.Serialize(config.Values),
     };

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Oml.Metrics;
 using Oml.Models;
 using Oml.Pipelines.Events;
+using Oml.Postprocessing;
 using Oml.Runtime;
 using Oml.Training;
 using static TorchSharp.torch;
@@ -43,7 +44,7 @@ public sealed class TrainPipeline
         using var setup = TrainingSetup.Build(config);
         var state = setup.State;
         Emit(new RunStarted(Path.GetFullPath(setup.RunDirectory), config.Engine.Device, state.EpochsCompleted, config.MaxEpochs, setup.StepsPerEpoch,
-            setup.Sampler.BatchSize, setup.Train.Count, setup.Validation.Count, setup.Extractor.parameters().Sum(p => p.numel()), setup.Notes));
+            setup.Sampler.BatchSize, setup.Train.Count, setup.Validation.Count, setup.Model.parameters().Sum(p => p.numel()), setup.Notes));
 
         using var log = new TrainingLog(setup.RunDirectory);
         var epochEnd = new ValidationAndCheckpoints(setup, log, Emit);
@@ -55,7 +56,7 @@ public sealed class TrainPipeline
         for (var epoch = state.EpochsCompleted; epoch < config.MaxEpochs; epoch++)
         {
             manual_seed(config.Seed + epoch); // per-epoch seed: a resumed run draws what an uninterrupted one would
-            if (setup.Extractor is IFreezable freezable)
+            if (setup.Model is IFreezable freezable)
             {
                 if (epoch < config.FreezeNEpochs) freezable.Freeze();
                 else if (config.FreezeNEpochs > 0) freezable.Unfreeze();
@@ -132,13 +133,15 @@ public sealed class TrainPipeline
             MonitoredMetric = config.MetricForCheckpointing,
             History = state.History.ToArray(),
             LastMetrics = lastMetrics,
-            Extractor = setup.HandOverExtractor(),
+            Extractor = setup.Objective is ExtractorObjective ? (Extractor)setup.HandOverModel() : null,
+            PairwiseModel = setup.Objective is PairwiseObjective pairwise ? (IPairwiseModel)setup.HandOverModel() : null,
+            Baseline = (setup.Objective as PairwiseObjective)?.Baseline,
             StepLosses = stepLosses,
             LastValidation = lastValidation,
             Frame = setup.Frame,
         };
         Emit(new RunCompleted(runResult));
-        runResult.Extractor!.eval();
+        setup.Model.eval();
         return runResult;
     }
 

@@ -33,7 +33,11 @@ public sealed record TrainPipelineConfig
     public bool ShowDatasetWarnings { get; init; } = true;
     public ConfigBlock? Sampler { get; init; }
     public int? BatchSizeTrain { get; init; }
-    public required ConfigBlock Criterion { get; init; }
+    /// <summary>The loss block; null when training a pairwise model (<see cref="Pairwise"/>), whose loss is BCE on pairs.</summary>
+    public ConfigBlock? Criterion { get; init; }
+
+    /// <summary>Set when this config trains a postprocessor's pairwise model (<c>oml train-postprocessor</c>), not an extractor.</summary>
+    public PairwiseTrainingSettings? Pairwise { get; init; }
     public required ConfigBlock Optimizer { get; init; }
     public SchedulingConfig? Scheduling { get; init; }
     public int FreezeNEpochs { get; init; }
@@ -59,6 +63,20 @@ public sealed record TrainPipelineConfig
     }
 
     /// <summary>
+    /// A config of OML's postprocessor training pipeline (<c>postprocessor_train.yaml</c>): the keys of <c>oml train</c>
+    /// without <c>criterion</c>, <c>transforms_extraction</c> and <c>batch_size_inference</c> in place of
+    /// <c>transforms_val</c> and <c>bs_val</c>, plus <c>pairwise_model</c>, <c>hard_pairs_mining</c> and
+    /// <c>embeddings_cache_dir</c>; <c>postprocessor</c> (a <c>pairwise_reranker</c>) and <c>sampler</c> are required.
+    /// </summary>
+    public static TrainPipelineConfig LoadPostprocessor(string path, IEnumerable<string>? overrides = null, DateTime? now = null)
+    {
+        var time = now ?? DateTime.Now;
+        return FromPostprocessor(ConfigLoader.Load(path, overrides, time), time);
+    }
+
+    public static TrainPipelineConfig FromPostprocessor(LoadedConfig loaded, DateTime now) => Parse(loaded, now, out _, pairwise: true);
+
+    /// <summary>
     /// Every top-level key this config reads, taken from the parser itself (each getter records its key, present or
     /// not) on the smallest complete config: what <c>oml validate</c> knows to be training-only.
     /// </summary>
@@ -81,7 +99,7 @@ public sealed record TrainPipelineConfig
 
     public static TrainPipelineConfig From(LoadedConfig loaded, DateTime now) => Parse(loaded, now, out _);
 
-    private static TrainPipelineConfig Parse(LoadedConfig loaded, DateTime now, out IReadOnlySet<string> keysRead)
+    private static TrainPipelineConfig Parse(LoadedConfig loaded, DateTime now, out IReadOnlySet<string> keysRead, bool pairwise = false)
     {
         var root = new BlockArgs(loaded.Values, "");
         var notes = new List<string>(loaded.Notes);
@@ -92,6 +110,10 @@ public sealed record TrainPipelineConfig
         notes.AddRange(logs.Notes);
 
         var sampler = root.GetBlock("sampler");
+        if (pairwise && sampler is null)
+        {
+            throw new OmlException("sampler is required: pairs are mined from batches of several labels with several images each, e.g. {name: balance, args: {n_labels: 8, n_instances: 4}}");
+        }
         if (!loaded.Values.ContainsKey("sampler"))
         {
             throw new OmlException("sampler is required: a batch sampler block such as {name: balance, args: {n_labels: 8, n_instances: 4}}, or null with bs_train for random batches");
@@ -113,18 +135,22 @@ public sealed record TrainPipelineConfig
         };
 
         var (maxTime, limitTrainBatches) = ReadTrainerExtraArgs(root, notes);
+        var validation = pairwise
+            ? ValidationSettings.Read(root, logImagesByDefault: true, transformsKey: "transforms_extraction", batchSizeKey: "batch_size_inference")
+            : ValidationSettings.Read(root, logImagesByDefault: false);
 
         var config = new TrainPipelineConfig
         {
             Seed = root.GetInt("seed"),
             Engine = engine,
-            Validation = ValidationSettings.Read(root, logImagesByDefault: false),
+            Validation = validation,
             TransformsTrain = root.GetRequiredBlock("transforms_train", "{name: augs_torch, args: {im_size: 224}}"),
             CacheSize = root.GetInt("cache_size", 0),
             ShowDatasetWarnings = root.GetBool("show_dataset_warnings", true),
             Sampler = sampler,
             BatchSizeTrain = bsTrain,
-            Criterion = root.GetRequiredBlock("criterion", "{name: triplet_with_miner, args: {margin: 0.2, miner: {name: all_triplets, args: {}}}}"),
+            Criterion = pairwise ? null : root.GetRequiredBlock("criterion", "{name: triplet_with_miner, args: {margin: 0.2, miner: {name: all_triplets, args: {}}}}"),
+            Pairwise = pairwise ? ReadPairwise(root, validation) : null,
             Optimizer = optimizer,
             Scheduling = SchedulingConfig.Parse(root.GetRaw("scheduling")),
             FreezeNEpochs = root.GetInt("freeze_n_epochs", 0),
@@ -140,12 +166,42 @@ public sealed record TrainPipelineConfig
             Notes = notes,
         };
         root.GetRaw("find_unused_parameters");
-        root.EnsureAllKeysUsed("the training config");
+        root.EnsureAllKeysUsed(pairwise ? "the postprocessor training config" : "the training config");
         keysRead = root.KeysRead;
         return config;
     }
 
     private static int Positive(BlockArgs root, string key) => ValidationSettings.Positive(root, key);
+
+    private static PairwiseTrainingSettings ReadPairwise(BlockArgs root, ValidationSettings validation)
+    {
+        if (root.Has("criterion"))
+        {
+            throw new OmlException("criterion: the postprocessor pipeline trains its pairwise model with binary cross-entropy on mined pairs (as OML's); remove criterion");
+        }
+        var postprocessor = validation.Postprocessor ?? throw new OmlException(
+            "postprocessor is required: the pairwise_reranker whose pairwise model is trained and validated, e.g. " +
+            "{name: pairwise_reranker, args: {top_n: 5, pairwise_model: ${pairwise_model}, batch_size: 128}}");
+        if (postprocessor.Name != "pairwise_reranker")
+        {
+            throw new OmlException($"postprocessor.name = {postprocessor.Name}: the postprocessor pipeline trains the model of a pairwise_reranker; use {{name: pairwise_reranker, args: {{pairwise_model: ...}}}}");
+        }
+        var model = ConfigBlock.FromValue(postprocessor.Args.GetValueOrDefault("pairwise_model"), $"{postprocessor.Path}.args.pairwise_model")
+                    ?? throw new OmlException($"{postprocessor.Path}.args.pairwise_model is required: the model to train, e.g. ${{pairwise_model}}");
+        if (root.GetBlock("pairwise_model") is { } topLevel && ConfigYaml.Serialize(AsValues(topLevel)) != ConfigYaml.Serialize(AsValues(model)))
+        {
+            throw new OmlException($"pairwise_model and {model.Path} differ; the pipeline trains the postprocessor's model (as OML's), so write {model.Path}: ${{pairwise_model}}");
+        }
+        root.GetRaw("extractor_weights"); // OML's configs keep the extractor's weights path here for interpolation
+        return new PairwiseTrainingSettings
+        {
+            PairwiseModel = model,
+            HardPairsMining = root.GetBool("hard_pairs_mining", true),
+            EmbeddingsCacheDir = root.GetNullableString("embeddings_cache_dir"),
+        };
+    }
+
+    private static Dictionary<string, object?> AsValues(ConfigBlock block) => new() { ["name"] = block.Name, ["args"] = block.Args };
 
     private static (TimeSpan? MaxTime, int? LimitTrainBatches) ReadTrainerExtraArgs(BlockArgs root, List<string> notes)
     {

@@ -18,6 +18,15 @@ public sealed class TrainRunResult : IDisposable
     public IReadOnlyDictionary<string, double> LastMetrics { get; init; } = new Dictionary<string, double>();
     public Models.Extractor? Extractor { get; init; }
 
+    /// <summary>The trained pairwise model of <c>oml train-postprocessor</c> (null for <c>oml train</c>); dispose the result to free it.</summary>
+    public Postprocessing.IPairwiseModel? PairwiseModel { get; init; }
+
+    /// <summary>
+    /// <c>oml train-postprocessor</c>: the metrics of the extractor alone on the same validation split, against which
+    /// <see cref="LastMetrics"/> (re-ranked) compare; null for <c>oml train</c>.
+    /// </summary>
+    public Metrics.EmbeddingMetricsResult? Baseline { get; init; }
+
     /// <summary>Loss of every optimizer step of this run (a resumed run: the steps after the resume).</summary>
     public IReadOnlyList<(long Step, double Loss)> StepLosses { get; init; } = [];
 
@@ -35,5 +44,9 @@ public sealed class TrainRunResult : IDisposable
     /// <summary>The last validated epoch (its metrics are <see cref="LastMetrics"/>), or null.</summary>
     public Training.EpochRecord? LastValidatedEpoch => History.LastOrDefault(h => h.Metrics is not null);
 
-    public void Dispose() => Extractor?.Dispose();
+    public void Dispose()
+    {
+        Extractor?.Dispose();
+        (PairwiseModel as IDisposable)?.Dispose();
+    }
 }

@@ -24,8 +24,8 @@ internal static class TrainStepLoop
         double lossSum = 0;
         var images = 0;
         var cancelled = false;
-        setup.Extractor.train();
-        setup.CriterionModule.train();
+        setup.Model.train();
+        setup.Objective.CriterionModule.train();
         using (var loader = new TrainBatchLoader(setup.Train, batches, epoch, setup.Config.NumWorkers))
         {
             for (var step = 0; step < batches.Length; step++)
@@ -62,9 +62,7 @@ internal static class TrainStepLoop
     {
         using var scope = NewDisposeScope();
         setup.Optimizer.ZeroGrad();
-        var features = setup.Extractor.forward(batch.Images.to(setup.Device));
-        using var labels = tensor(batch.Labels, device: setup.Device);
-        var lossTensor = setup.Criterion.Forward(features, labels);
+        var (lossTensor, logs) = setup.Objective.Loss(batch);
         var loss = lossTensor.item<float>();
         if (!double.IsFinite(loss))
         {
@@ -76,6 +74,6 @@ internal static class TrainStepLoop
         }
         lossTensor.backward();
         setup.Optimizer.Step();
-        return (loss, setup.Criterion.LastLogs());
+        return (loss, logs);
     }
 }

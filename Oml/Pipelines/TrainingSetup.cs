@@ -1,6 +1,7 @@
 using Oml.Data;
 using Oml.Images;
 using Oml.Losses;
+using Oml.Miners;
 using Oml.Models;
 using Oml.Optimization;
 using Oml.Registries;
@@ -13,13 +14,15 @@ namespace Oml.Pipelines;
 
 /// <summary>
 /// Everything a training run is made of, assembled in OML's order (<c>oml/lightning/pipelines/train.py:
-/// extractor_training_pipeline</c>): seed, datasets, sampler, extractor, criterion with <c>label2category</c>,
-/// optimizer over extractor + criterion parameters, scheduler; then the run folder and, on resume, the state of the
-/// checkpoint. Disposing frees what it built, except an extractor handed over to the run's result.
+/// extractor_training_pipeline</c>): seed, datasets, sampler, the objective (extractor and criterion with
+/// <c>label2category</c>; or, for a postprocessor, the baseline extractor's embeddings and the pairwise model, as in
+/// <c>train_postprocessor.py: postprocessor_training_pipeline</c>), optimizer over the trained parameters, scheduler;
+/// then the run folder and, on resume, the state of the checkpoint. Disposing frees what it built, except a model
+/// handed over to the run's result.
 /// </summary>
 internal sealed class TrainingSetup : IDisposable
 {
-    private bool _extractorHandedOver;
+    private bool _modelHandedOver;
 
     private TrainingSetup(TrainPipelineConfig config) => Config = config;
 
@@ -30,9 +33,10 @@ internal sealed class TrainingSetup : IDisposable
     public ImageDataset Train { get; private set; } = null!;
     public ImageDataset Validation { get; private set; } = null!;
     public IBatchSampler Sampler { get; private set; } = null!;
-    public Extractor Extractor { get; private set; } = null!;
-    public nn.Module CriterionModule { get; private set; } = null!;
-    public Criterion Criterion { get; private set; } = null!;
+    public ITrainingObjective Objective { get; private set; } = null!;
+
+    /// <summary>What the optimizer trains: the extractor, or the postprocessor's pairwise model.</summary>
+    public nn.Module Model => Objective.Model;
     public TrainingOptimizer Optimizer { get; private set; } = null!;
     public ScheduleStepper? Schedule { get; private set; }
     public string RunDirectory { get; private set; } = null!;
@@ -44,6 +48,11 @@ internal sealed class TrainingSetup : IDisposable
     public static TrainingSetup Build(TrainPipelineConfig config)
     {
         PipelineParts.ThrowIfInputsMissing(Path.Combine(config.DatasetRoot, config.DataframeName), config.Extractor, config.TransformsTrain, config.TransformsVal);
+        if (config.Pairwise is not null)
+        {
+            PipelineParts.ThrowIfInputsMissing(null, config.Pairwise.PairwiseModel.Args.GetValueOrDefault("extractor") is { } inner
+                ? ConfigBlock.FromValue(inner, $"{config.Pairwise.PairwiseModel.Path}.args.extractor")! : config.Extractor, config.TransformsTrain);
+        }
         var setup = new TrainingSetup(config);
         try
         {
@@ -57,11 +66,11 @@ internal sealed class TrainingSetup : IDisposable
         }
     }
 
-    /// <summary>The trained extractor goes to the run's result (notebooks keep using it): disposing no longer frees it.</summary>
-    public Extractor HandOverExtractor()
+    /// <summary>The trained model goes to the run's result (notebooks keep using it): disposing no longer frees it.</summary>
+    public nn.Module HandOverModel()
     {
-        _extractorHandedOver = true;
-        return Extractor;
+        _modelHandedOver = true;
+        return Model;
     }
 
     private void Assemble()
@@ -88,18 +97,16 @@ internal sealed class TrainingSetup : IDisposable
             ? new RandomBatchSampler(Train.Count, config.BatchSizeTrain!.Value, config.Seed)
             : Registry.Samplers.Create(config.Sampler.Name, config.Sampler.CreateArgs(), new SamplerContext(Train.Labels(), label2Category, config.Seed));
 
-        // 4. extractor, criterion, optimizer, scheduler
-        Extractor = PipelineParts.Extractor(config.Extractor, Device);
-        CriterionModule = Registry.Losses.Create(config.Criterion.Name, config.Criterion.CreateArgs(),
-            new LossContext(label2Category, Frame.TrainLabelCount, config.Seed));
-        Criterion = Criterion.From(CriterionModule, config.Criterion);
-        if (Device.type != DeviceType.CPU) CriterionModule.to(Device);
-        if (config.FreezeNEpochs > 0 && Extractor is not IFreezable)
+        // 4. the objective (model and loss), optimizer, scheduler
+        Objective = config.Pairwise is null ? ExtractorObjective(label2Category) : PairwiseObjective(config.Pairwise);
+        if (config.FreezeNEpochs > 0 && Model is not IFreezable)
         {
-            throw new OmlException($"freeze_n_epochs = {config.FreezeNEpochs} needs an extractor with a backbone to freeze (extractor_with_mlp); '{config.Extractor.Name}' has none");
+            var (what, block) = config.Pairwise is null ? ("an extractor", config.Extractor) : ("a pairwise model", config.Pairwise.PairwiseModel);
+            throw new OmlException($"freeze_n_epochs = {config.FreezeNEpochs} needs {what} with a backbone to freeze " +
+                                   $"({(config.Pairwise is null ? "extractor_with_mlp" : "concat_siamese")}); '{block.Name}' has none");
         }
         Optimizer = Registry.Optimizers.Create(config.Optimizer.Name, config.Optimizer.CreateArgs(),
-            new OptimizerContext(Extractor.parameters(), CriterionModule.parameters()));
+            new OptimizerContext(Model.parameters(), Objective.CriterionModule.parameters()));
         Schedule = config.Scheduling is null ? null : new ScheduleStepper(config.Scheduling, Optimizer.Optimizer);
 
         // 5. the run folder, and where a resumed run stands
@@ -110,8 +117,9 @@ internal sealed class TrainingSetup : IDisposable
         State = new RunState(config);
         if (Resume is not null)
         {
-            TrainingCheckpoint.LoadExtractor(Resume.Path, Extractor);
-            TrainingCheckpoint.LoadTrainingState(Resume.Path, CriterionModule, Optimizer.Optimizer);
+            Resume.ThrowIfOtherModel(Objective.ModelEntry);
+            TrainingCheckpoint.LoadModel(Resume.Path, Objective.ModelEntry, Model);
+            TrainingCheckpoint.LoadTrainingState(Resume.Path, Objective.CriterionModule, Optimizer.Optimizer);
             Schedule?.Replay(Resume.State);
             State.RestoreFrom(Resume.State);
             Notes.Add($"resumed from {Resume.Path} after epoch {Resume.State.EpochsCompleted}");
@@ -120,11 +128,74 @@ internal sealed class TrainingSetup : IDisposable
         if (StepsPerEpoch == 0) throw new OmlException("the sampler gives no batches per epoch; check the sampler args against the train split");
     }
 
+    private ExtractorObjective ExtractorObjective(IReadOnlyDictionary<long, string>? label2Category)
+    {
+        var config = Config;
+        var extractor = PipelineParts.Extractor(config.Extractor, Device);
+        try
+        {
+            var criterion = Registry.Losses.Create(config.Criterion!.Name, config.Criterion.CreateArgs(),
+                new LossContext(label2Category, Frame.TrainLabelCount, config.Seed));
+            if (Device.type != DeviceType.CPU) criterion.to(Device);
+            return new ExtractorObjective(extractor, criterion, config.Criterion, config, Frame, Validation, Device);
+        }
+        catch
+        {
+            extractor.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The baseline extractor's embeddings of both splits (from <c>embeddings_cache_dir</c> when they are there), then
+    /// the extractor is freed; the pairwise model is the configured <c>pairwise_reranker</c>'s own.
+    /// </summary>
+    private PairwiseObjective PairwiseObjective(PairwiseTrainingSettings pairwise)
+    {
+        var config = Config;
+        Tensor trainEmbeddings, validationEmbeddings;
+        using (var extractor = PipelineParts.Extractor(config.Extractor, Device))
+        {
+            var key = EmbeddingsCache.Key(
+                [ConfigYaml.Serialize(new Dictionary<string, object?> { ["extractor"] = config.Values["extractor"], ["transforms_extraction"] = config.Values["transforms_extraction"] }),
+                 config.DataframeName],
+                [Path.Combine(config.DatasetRoot, config.DataframeName), .. WeightFiles(config.Extractor)]);
+            string? CachePath(string split) => pairwise.EmbeddingsCacheDir is null ? null : EmbeddingsCache.PathFor(pairwise.EmbeddingsCacheDir, split, key);
+            var extraction = ImageDataset.Train(Frame, PipelineParts.Transform(config.TransformsVal), config.CacheSize, config.Seed);
+            Tensor Embed(ImageDataset dataset) => EmbeddingExtraction.Run(extractor, dataset, config.BatchSizeVal, config.NumWorkers, Device).cpu();
+            trainEmbeddings = EmbeddingsCache.GetOrCompute(CachePath("train"), extraction.Count, () => Embed(extraction), Notes.Add);
+            validationEmbeddings = EmbeddingsCache.GetOrCompute(CachePath("val"), Validation.Count, () => Embed(Validation), Notes.Add);
+        }
+        try
+        {
+            var reranker = PostprocessorBlock.Create(config.Postprocessor) as Postprocessing.PairwiseReranker
+                           ?? throw new OmlException("postprocessor: the postprocessor pipeline trains the model of a pairwise_reranker");
+            if (Device.type != DeviceType.CPU) (reranker.PairwiseModel as nn.Module)?.to(Device);
+            return new PairwiseObjective(reranker, pairwise.PairwiseModel.Path, new PairsMiner(pairwise.HardPairsMining, config.Seed),
+                trainEmbeddings, validationEmbeddings, Frame, Validation, config.MetricArgs, Device);
+        }
+        catch
+        {
+            trainEmbeddings.Dispose();
+            validationEmbeddings.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The weights file of an extractor block, if it names one: part of what the cached embeddings depend on.</summary>
+    private static IEnumerable<string> WeightFiles(ConfigBlock extractor)
+    {
+        if (extractor.Args.GetValueOrDefault("weights") is string weights) yield return weights;
+    }
+
     public void Dispose()
     {
         Schedule?.Dispose();
         Optimizer?.Dispose();
-        CriterionModule?.Dispose();
-        if (!_extractorHandedOver) Extractor?.Dispose();
+        if (Objective is not null)
+        {
+            if (!_modelHandedOver) Model.Dispose();
+            Objective.Dispose();
+        }
     }
 }

@@ -23,31 +23,19 @@ internal sealed class ValidationAndCheckpoints
     private readonly TrainingSetup _setup;
     private readonly TrainingLog _log;
     private readonly Action<PipelineEvent> _emit;
-    private readonly Func<Tensor, EmbeddingMetricsResult> _computeMetrics;
     private readonly Stopwatch _sinceLastSave = Stopwatch.StartNew();
 
-    public ValidationAndCheckpoints(TrainingSetup setup, TrainingLog log, Action<PipelineEvent> emit)
-    {
-        (_setup, _log, _emit) = (setup, log, emit);
-        var config = setup.Config;
-        var validationSetup = ValidationSet.Setup(setup.Frame);
-        var categories = ValidationSet.Categories(setup.Frame);
-        var postprocessor = PostprocessorBlock.Create(config.Postprocessor);
-        _computeMetrics = embeddings => EmbeddingMetrics.Compute(embeddings, validationSetup, config.MetricArgs, categories, postprocessor: postprocessor);
-    }
+    public ValidationAndCheckpoints(TrainingSetup setup, TrainingLog log, Action<PipelineEvent> emit) => (_setup, _log, _emit) = (setup, log, emit);
 
     public bool IsDue(int epoch, bool isLastEpoch, bool maxTimeReached) =>
         (epoch + 1) % _setup.Config.ValidPeriod == 0 || isLastEpoch || maxTimeReached;
 
-    /// <summary>Embeds the validation split, computes the metrics, logs them and, with <c>log_images</c>, writes the worst-query figures.</summary>
+    /// <summary>Computes the validation metrics of the objective, logs them and, with <c>log_images</c>, writes the worst-query figures.</summary>
     public EmbeddingMetricsResult Validate(int epoch, CancellationToken cancellationToken)
     {
         var config = _setup.Config;
-        var validation = _setup.Validation;
-        _emit(new ValidationStarted(epoch, validation.Count));
-        using var embeddings = EmbeddingExtraction.Run(_setup.Extractor, validation, config.BatchSizeVal, config.NumWorkers, _setup.Device,
-            (done, total) => _emit(new ValidationProgress(done, total)), cancellationToken);
-        var result = _computeMetrics(embeddings);
+        _emit(new ValidationStarted(epoch, _setup.Validation.Count));
+        var result = _setup.Objective.Validate(_emit, cancellationToken);
         _log.Validation(epoch, _setup.State.GlobalStep, result.Metrics);
         if (config.LogImages)
         {
@@ -75,7 +63,7 @@ internal sealed class ValidationAndCheckpoints
         state.Best = monitored;
         state.BestEpoch = epoch;
         var best = Path.Combine(_setup.Checkpoints, "best.ckpt");
-        TrainingCheckpoint.Save(best, state.Snapshot(_setup.Schedule), _setup.Extractor, _setup.CriterionModule, _setup.Optimizer.Optimizer);
+        Save(best);
         state.BestCheckpoint = best;
         _emit(new CheckpointSaved("best", best, epoch));
     }
@@ -92,8 +80,11 @@ internal sealed class ValidationAndCheckpoints
         _sinceLastSave.Restart();
         var state = _setup.State;
         var last = Path.Combine(_setup.Checkpoints, "last.ckpt");
-        TrainingCheckpoint.Save(last, state.Snapshot(_setup.Schedule), _setup.Extractor, _setup.CriterionModule, _setup.Optimizer.Optimizer);
+        Save(last);
         state.LastCheckpoint = last;
         _emit(new CheckpointSaved("last", last, epoch));
     }
+
+    private void Save(string path) => TrainingCheckpoint.Save(path, _setup.State.Snapshot(_setup.Schedule), _setup.Objective.ModelEntry, _setup.Model,
+        _setup.Objective.CriterionModule, _setup.Optimizer.Optimizer);
 }

@@ -21,12 +21,14 @@ public sealed record ValidationSettings
     public bool LogImages { get; init; }
 
     /// <param name="logImagesByDefault">OML's training writes no worst-query figures unless asked; its validation does.</param>
-    public static ValidationSettings Read(BlockArgs root, bool logImagesByDefault) => new()
+    /// <param name="transformsKey">The key of the validation transform (the postprocessor pipeline's <c>transforms_extraction</c>).</param>
+    /// <param name="batchSizeKey">The key of the validation batch size (the postprocessor pipeline's <c>batch_size_inference</c>).</param>
+    public static ValidationSettings Read(BlockArgs root, bool logImagesByDefault, string transformsKey = "transforms_val", string batchSizeKey = "bs_val") => new()
     {
         DatasetRoot = root.GetString("dataset_root"),
         DataframeName = root.GetString("dataframe_name"),
-        TransformsVal = root.GetRequiredBlock("transforms_val", "{name: norm_resize_torch, args: {im_size: 224}}"),
-        BatchSizeVal = Positive(root, "bs_val"),
+        TransformsVal = root.GetRequiredBlock(transformsKey, "{name: norm_resize_torch, args: {im_size: 224}}"),
+        BatchSizeVal = Positive(root, batchSizeKey),
         NumWorkers = root.GetInt("num_workers", 0),
         Extractor = root.GetRequiredBlock("extractor", "{name: resnet, args: {arch: resnet18, remove_fc: true, gem_p: null, normalise_features: false, weights: null}}"),
         Postprocessor = root.GetBlock("postprocessor"),

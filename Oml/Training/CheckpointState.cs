@@ -3,7 +3,8 @@ namespace Oml.Training;
 /// <summary>
 /// The non-tensor part of a training checkpoint: where the run stands (epochs completed, optimizer steps,
 /// scheduler steps and the values given to a plateau scheduler), the best monitored value so far, the history,
-/// and the extractor block, so that <c>oml validate</c> can rebuild the model from the checkpoint alone.
+/// and the block of the trained model (<see cref="ExtractorName"/>, <see cref="ExtractorArgs"/>: the extractor, or in a
+/// checkpoint of <c>oml train-postprocessor</c> the pairwise model), so that the model can be rebuilt from the checkpoint alone.
 /// </summary>
 public sealed record CheckpointState
 {

@@ -16,7 +16,11 @@ public static class TrainingCheckpoint
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    public static void Save(string path, CheckpointState state, nn.Module extractor, nn.Module criterion, optim.Optimizer optimizer)
+    public static void Save(string path, CheckpointState state, nn.Module extractor, nn.Module criterion, optim.Optimizer optimizer) =>
+        Save(path, state, CheckpointFile.ExtractorEntry, extractor, criterion, optimizer);
+
+    /// <summary>Saves <paramref name="model"/> under <paramref name="modelEntry"/> (the extractor's, or <see cref="CheckpointFile.PairwiseModelEntry"/>).</summary>
+    public static void Save(string path, CheckpointState state, string modelEntry, nn.Module model, nn.Module criterion, optim.Optimizer optimizer)
     {
         var helper = AsHelper(optimizer);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -27,7 +31,7 @@ public static class TrainingCheckpoint
             {
                 JsonSerializer.Serialize(entry, state, Json);
             }
-            using (var entry = zip.CreateEntry(CheckpointFile.ExtractorEntry, CompressionLevel.NoCompression).Open()) extractor.save(entry);
+            using (var entry = zip.CreateEntry(modelEntry, CompressionLevel.NoCompression).Open()) model.save(entry);
             using (var entry = zip.CreateEntry(CheckpointFile.CriterionEntry, CompressionLevel.NoCompression).Open()) criterion.save(entry);
             using (var entry = zip.CreateEntry(CheckpointFile.OptimizerEntry, CompressionLevel.NoCompression).Open())
             using (var writer = new BinaryWriter(entry))
@@ -37,7 +41,7 @@ public static class TrainingCheckpoint
         });
     }
 
-    /// <summary>Whether <paramref name="path"/> is a checkpoint written by <see cref="Save"/>.</summary>
+    /// <summary>Whether <paramref name="path"/> is a checkpoint written by <see cref="Save(string, CheckpointState, string, nn.Module, nn.Module, optim.Optimizer)"/>.</summary>
     public static bool IsCheckpoint(string path) => CheckpointFile.IsCheckpoint(path);
 
     public static CheckpointState ReadState(string path)
@@ -55,6 +59,13 @@ public static class TrainingCheckpoint
 
     /// <summary>Loads the extractor's weights; the extractor must have been built from the same block.</summary>
     public static void LoadExtractor(string path, nn.Module extractor) => CheckpointFile.LoadExtractor(path, extractor);
+
+    /// <summary>Loads the module saved under <paramref name="modelEntry"/>; it must have been built from the same block.</summary>
+    public static void LoadModel(string path, string modelEntry, nn.Module model)
+    {
+        using var zip = CheckpointFile.Open(path);
+        CheckpointFile.LoadModule(zip, modelEntry, path, model, modelEntry == CheckpointFile.PairwiseModelEntry ? "pairwise model" : "extractor");
+    }
 
     /// <summary>Loads what resuming needs besides the extractor: the criterion (e.g. ArcFace's weight) and the optimizer state.</summary>
     public static void LoadTrainingState(string path, nn.Module criterion, optim.Optimizer optimizer)

@@ -8,7 +8,8 @@ namespace Oml.Views;
 /// <summary>
 /// A finished training run: one line on how it ended and where its checkpoints are, the history charts, the best
 /// epoch's validation metrics next to the last's, and the worst queries of the last validation (one grid per distinct
-/// set of queries).
+/// set of queries). A run of <c>oml train-postprocessor</c> shows the extractor alone next to them, and the queries the
+/// trained re-ranker fixed or broke in its last validation instead of the worst ones.
 /// </summary>
 public sealed class TrainingView : IView
 {
@@ -55,17 +56,23 @@ public sealed class TrainingView : IView
     /// <summary>The best epoch's metrics next to the last's (one table when they are the same epoch).</summary>
     public MetricsView BestAndLast()
     {
+        var baseline = _run.Baseline is { } alone ? new[] { ("extractor alone", alone.Metrics) } : [];
         if (_run.BestEpoch is not { Metrics: { } bestMetrics } best || _run.LastValidatedEpoch is not { } last)
-            return new MetricsView(_run.LastMetrics, "final metrics");
-        if (best.Epoch == last.Epoch) return new MetricsView(bestMetrics, $"validation metrics, epoch {best.Epoch + 1} (best and last)");
+            return baseline.Length == 0 ? new MetricsView(_run.LastMetrics, "final metrics") : new MetricsView([.. baseline, ("re-ranked", _run.LastMetrics)], "final metrics");
+        if (best.Epoch == last.Epoch)
+        {
+            var title = $"validation metrics, epoch {best.Epoch + 1} (best and last)";
+            return baseline.Length == 0 ? new MetricsView(bestMetrics, title) : new MetricsView([.. baseline, ($"re-ranked: epoch {best.Epoch + 1}", bestMetrics)], title);
+        }
         return new MetricsView(
-            [($"best: epoch {best.Epoch + 1}", bestMetrics), ($"last: epoch {last.Epoch + 1}", _run.LastMetrics)],
+            [.. baseline, ($"best: epoch {best.Epoch + 1}", bestMetrics), ($"last: epoch {last.Epoch + 1}", _run.LastMetrics)],
             $"validation metrics: best epoch ({_run.MonitoredMetric}) and last");
     }
 
-    private IReadOnlyList<RetrievalGridView> Worst()
+    private IReadOnlyList<IView> Worst()
     {
         if (_worst == 0 || _run.LastValidation is not { } validation || _run.Frame is not { } frame) return [];
+        if (_run.Baseline is { } baseline) return [new BeforeAfterView(baseline, validation, frame, "trained re-ranker", n: _worst)];
         var epoch = _run.LastValidatedEpoch is { } last ? $" (epoch {last.Epoch + 1})" : "";
         return new RetrievalReport(validation, frame).WorstPerMetric(_worst, _metrics)
             .Select(g => new RetrievalGridView(g.Rows, $"last validation{epoch}: {g.Title}", g.ThumbnailSize, g.Note))
