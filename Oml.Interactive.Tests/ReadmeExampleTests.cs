@@ -1,10 +1,8 @@
-using Oml.Data;
 using Oml.Data.Sources;
 using Oml.Images;
 using Oml.Metrics;
 using Oml.Models;
 using Oml.Registries;
-using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests;
 

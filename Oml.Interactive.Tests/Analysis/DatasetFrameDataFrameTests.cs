@@ -1,7 +1,5 @@
 using Microsoft.Data.Analysis;
 using Oml.Analysis;
-using Oml.Data;
-using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.Analysis;
 

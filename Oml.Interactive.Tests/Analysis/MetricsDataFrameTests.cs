@@ -1,8 +1,6 @@
 using Microsoft.Data.Analysis;
 using Oml.Analysis;
-using Oml.Data;
 using Oml.Metrics;
-using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.Analysis;
 

@@ -1,5 +1,4 @@
 using Oml.Tests.Data;
-using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.Cli;
 

@@ -1,6 +1,3 @@
-using Oml.Data;
-using Oml.Tests.Infrastructure;
-
 namespace Oml.Tests.Cli;
 
 /// <summary>The dataset verbs of the real <c>oml</c> process, end to end.</summary>

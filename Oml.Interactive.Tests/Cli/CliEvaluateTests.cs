@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Oml.IO;
 using Oml.Tests.Data;
-using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.Cli;
 

@@ -1,6 +1,3 @@
-using Oml.Data;
-using Oml.Tests.Infrastructure;
-
 namespace Oml.Tests.Data;
 
 /// <summary>Writes a df.csv from literal lines and creates an empty file for every path cell it mentions.</summary>

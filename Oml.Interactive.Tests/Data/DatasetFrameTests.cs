@@ -1,5 +1,3 @@
-using Oml.Data;
-using Oml.Tests.Infrastructure;
 using static Oml.Tests.Data.CsvFixture;
 
 namespace Oml.Tests.Data;

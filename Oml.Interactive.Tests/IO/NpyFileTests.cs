@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using Oml.IO;
-using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.IO;
 

@@ -1,9 +1,6 @@
-using Oml.Data;
 using Oml.Data.Sources;
 using Oml.Images;
 using Oml.Registries;
-using Oml.Tests.Infrastructure;
-using TorchSharp;
 
 namespace Oml.Tests.Images;
 

@@ -1,10 +1,8 @@
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
-using Oml.Data;
 using Oml.Data.Sources;
 using Oml.Interactive;
-using Oml.Tests.Infrastructure;
 using Oml.Tests.Pipelines;
 
 namespace Oml.Tests.Interactive;

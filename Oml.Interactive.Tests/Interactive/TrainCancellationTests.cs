@@ -4,7 +4,6 @@ using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
 using Oml.Interactive;
-using Oml.Tests.Infrastructure;
 using Oml.Tests.Pipelines;
 using Oml.Training;
 

@@ -1,14 +1,11 @@
 using Microsoft.Data.Analysis;
 using Oml.Analysis;
-using Oml.Data;
 using Oml.Metrics;
 using Oml.Pipelines;
 using Oml.Postprocessing;
-using Oml.Tests.Infrastructure;
 using Oml.Training;
 using Oml.Views;
 using static Oml.Tests.Visualization.ViewTestData;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Views;
 

@@ -1,11 +1,8 @@
-using Oml.Data;
 using Oml.Metrics;
 using Oml.Postprocessing;
-using Oml.Tests.Infrastructure;
 using Oml.Views;
 using Oml.Visualization;
 using static Oml.Tests.Visualization.ViewTestData;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Views;
 

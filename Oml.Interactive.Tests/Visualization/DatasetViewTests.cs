@@ -1,5 +1,3 @@
-using Oml.Data;
-using Oml.Tests.Infrastructure;
 using Oml.Visualization;
 using static Oml.Tests.Visualization.ViewTestData;
 

@@ -1,10 +1,7 @@
 using System.Text.RegularExpressions;
-using Oml.Data;
 using Oml.Metrics;
-using Oml.Tests.Infrastructure;
 using Oml.Visualization;
 using static Oml.Tests.Visualization.ViewTestData;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Visualization;
 

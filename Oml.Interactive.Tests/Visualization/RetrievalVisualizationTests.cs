@@ -1,11 +1,8 @@
 using System.Text.RegularExpressions;
-using Oml.Data;
 using Oml.Images;
 using Oml.Metrics;
-using Oml.Tests.Infrastructure;
 using Oml.Visualization;
 using SkiaSharp;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Visualization;
 
