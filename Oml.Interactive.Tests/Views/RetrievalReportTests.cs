@@ -11,20 +11,19 @@ namespace Oml.Tests.Views;
 /// next to label 0, rows 6-7 (label 3) share a sequence (no ground truth). Rows 0-3 are category "a", 4-7 "b".
 /// Queries 0, 1, 4, 5 miss at the top: their first correct result is at rank 2, 2, 4, 5.
 /// </summary>
-public sealed class RetrievalReportTests : IDisposable
+public sealed class RetrievalReportTests : TempDirectoryTest
 {
     private static readonly long[] Labels = [0, 0, 1, 1, 2, 2, 3, 3];
     private static readonly float[] Embeddings = [0, 0.1f, 1, 1.1f, 2, 0.04f, 5, 5.1f];
 
-    private readonly TempDirectory _dir = new();
     private readonly DatasetFrame _frame;
     private readonly EmbeddingMetricsResult _plain;
     private readonly EmbeddingMetricsResult _thresholded;
 
     public RetrievalReportTests()
     {
-        var frame = Frame(_dir, Labels.Select((label, i) => (DatasetSplit.Validation, label, (string?)(i < 4 ? "a" : "b"))).ToArray());
-        _frame = DatasetFrame.FromRows(frame.Rows.Select((r, i) => r with { Sequence = i >= 6 ? "shared" : $"s{i}" }).ToArray(), _dir.Path);
+        var frame = Frame(Dir, Labels.Select((label, i) => (DatasetSplit.Validation, label, (string?)(i < 4 ? "a" : "b"))).ToArray());
+        _frame = DatasetFrame.FromRows(frame.Rows.Select((r, i) => r with { Sequence = i >= 6 ? "shared" : $"s{i}" }).ToArray(), Dir.Path);
         using var scope = NewDisposeScope();
         var embeddings = tensor(Embeddings, [Embeddings.Length, 1]);
         var args = new MetricArgs { CmcTopK = [1, 5] };
@@ -32,8 +31,6 @@ public sealed class RetrievalReportTests : IDisposable
         // keeps only neighbours closer than 0.05: queries 2 and 3 lose their correct top result
         _thresholded = EmbeddingMetrics.Compute(embeddings, ValidationSet.Setup(_frame), args, ValidationSet.Categories(_frame), postprocessor: new ConstantThresholding(0.05f));
     }
-
-    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public void Ties_on_a_metric_are_ordered_by_first_correct_rank_then_by_the_gap_to_the_top_result()
