@@ -54,9 +54,7 @@ public sealed class CliBasicsTests : TempDirectoryTest
     [Fact]
     public void CheckOfAnInvalidFramePrintsEveryProblemAndExitsTwo()
     {
-        var rows = CsvFixture.ValidRows.ToArray();
-        rows[0] = "x,img/0.jpg,train,,";
-        rows[5] = "2,img/5.jpg,validation,True,maybe";
+        var rows = CsvFixture.ValidRowsWith((0, "x,img/0.jpg,train,,"), (5, "2,img/5.jpg,validation,True,maybe"));
         var csv = CsvFixture.Write(Dir, CsvFixture.Header, rows);
         var result = CliRunner.Run(Dir.Path, "dataset", "check", "df.csv");
         Assert.Equal(2, result.ExitCode);

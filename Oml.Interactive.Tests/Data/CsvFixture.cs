@@ -18,6 +18,14 @@ internal static class CsvFixture
         "3,img/7.jpg,validation,True,True",
     ];
 
+    /// <summary><see cref="ValidRows"/> with the rows at the given indexes replaced.</summary>
+    public static string[] ValidRowsWith(params (int Index, string Row)[] replacements)
+    {
+        var rows = ValidRows.ToArray();
+        foreach (var (index, row) in replacements) rows[index] = row;
+        return rows;
+    }
+
     public static string Write(TempDirectory dir, string header, IEnumerable<string> rows, bool createFiles = true)
     {
         var lines = rows.ToArray();

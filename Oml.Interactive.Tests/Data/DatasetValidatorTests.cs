@@ -6,6 +6,10 @@ namespace Oml.Tests.Data;
 /// docs/oml-golden-cases.md) and the improvements over them.</summary>
 public sealed class DatasetValidatorTests : TempDirectoryTest
 {
+    private DatasetValidation ValidateWith(params (int Index, string Row)[] replacements) => Validate(Dir, Header, ValidRowsWith(replacements));
+
+    private DatasetValidation ValidateWithExtraRow(string row) => Validate(Dir, Header, ValidRows.Append(row));
+
     [Fact]
     public void ValidFrameHasNoProblems()
     {
@@ -38,9 +42,7 @@ public sealed class DatasetValidatorTests : TempDirectoryTest
     [Fact]
     public void UnknownSplitNamesRowColumnAndValidValues()
     {
-        var rows = ValidRows.ToArray();
-        rows[2] = "1,img/2.jpg,test,,";
-        var validation = Validate(Dir, Header, rows);
+        var validation = ValidateWith((2, "1,img/2.jpg,test,,"));
         Assert.Equal(["row 4, column 'split': 'test' is not valid: expected 'train' or 'validation'"], Errors(validation));
     }
 
@@ -50,11 +52,8 @@ public sealed class DatasetValidatorTests : TempDirectoryTest
     [InlineData("1,img/2.jpg,train,True,", "is_query", "'True'")]
     public void TrainRowsMustLeaveQueryAndGalleryEmpty(string row, string column, string shown)
     {
-        var rows = ValidRows.ToArray();
-        rows[2] = row;
-        var error = Assert.Single(Validate(Dir, Header, rows).Errors);
-        Assert.Equal(4, error.Row);
-        Assert.Equal(column, error.Column);
+        var error = Assert.Single(ValidateWith((2, row)).Errors);
+        Assert.Equal((4, column), (error.Row, error.Column));
         Assert.StartsWith(shown + " is not valid on a train row: expected an empty cell", error.Message);
     }
 
@@ -65,21 +64,15 @@ public sealed class DatasetValidatorTests : TempDirectoryTest
     [InlineData("2,img/4.jpg,validation,None,True", "is_query", "'None'")]
     public void ValidationRowsNeedTrueOrFalse(string row, string column, string shown)
     {
-        var rows = ValidRows.ToArray();
-        rows[4] = row;
-        var error = Assert.Single(Validate(Dir, Header, rows).Errors);
-        Assert.Equal(6, error.Row);
-        Assert.Equal(column, error.Column);
+        var error = Assert.Single(ValidateWith((4, row)).Errors);
+        Assert.Equal((6, column), (error.Row, error.Column));
         Assert.Equal(shown + " is not valid on a validation row: expected True or False", error.Message);
     }
 
     [Fact]
     public void OneAndZeroPassAsBooleansLikeInOml()
     {
-        var rows = ValidRows.ToArray();
-        rows[4] = "2,img/4.jpg,validation,1,0";
-        rows[5] = "2,img/5.jpg,validation,0,1";
-        var validation = Validate(Dir, Header, rows);
+        var validation = ValidateWith((4, "2,img/4.jpg,validation,1,0"), (5, "2,img/5.jpg,validation,0,1"));
         Assert.True(validation.IsValid, string.Join("\n", Errors(validation)));
         Assert.Equal((true, false), (validation.Rows[4].IsQuery, validation.Rows[4].IsGallery));
     }
@@ -87,8 +80,7 @@ public sealed class DatasetValidatorTests : TempDirectoryTest
     [Fact]
     public void ValidationRowThatIsNeitherQueryNorGalleryIsAnError()
     {
-        var rows = ValidRows.Append("3,img/8.jpg,validation,False,False");
-        var error = Assert.Single(Validate(Dir, Header, rows).Errors);
+        var error = Assert.Single(ValidateWithExtraRow("3,img/8.jpg,validation,False,False").Errors);
         Assert.Equal(10, error.Row);
         Assert.Contains("both False", error.Message);
     }
@@ -96,8 +88,7 @@ public sealed class DatasetValidatorTests : TempDirectoryTest
     [Fact]
     public void QueryLabelWithoutGalleryIsAnError()
     {
-        var rows = ValidRows.Append("9,img/8.jpg,validation,True,False");
-        var error = Assert.Single(Validate(Dir, Header, rows).Errors);
+        var error = Assert.Single(ValidateWithExtraRow("9,img/8.jpg,validation,True,False").Errors);
         Assert.Equal("row 10, column 'label': label 9 has 1 query (row 10) but no gallery item: every query label must also appear with is_gallery=True", error.ToString());
     }
 
@@ -107,9 +98,7 @@ public sealed class DatasetValidatorTests : TempDirectoryTest
     [InlineData("")]
     public void LabelMustBeAnInteger(string label)
     {
-        var rows = ValidRows.ToArray();
-        rows[0] = label + ",img/0.jpg,train,,";
-        var error = Assert.Single(Validate(Dir, Header, rows).Errors);
+        var error = Assert.Single(ValidateWith((0, label + ",img/0.jpg,train,,")).Errors);
         Assert.Equal($"row 2, column 'label': '{label}' is not valid: expected an integer", error.ToString());
     }
 
@@ -140,8 +129,7 @@ public sealed class DatasetValidatorTests : TempDirectoryTest
     public void AbsolutePathsIgnoreTheRoot()
     {
         var absolute = Dir.Write("abs/x.jpg", "");
-        var rows = ValidRows.ToArray();
-        rows[0] = $"0,{absolute},train,,";
+        var rows = ValidRowsWith((0, $"0,{absolute},train,,"));
         var frame = DatasetFrame.Load(Write(Dir, Header, rows));
         Assert.Equal(absolute, frame.ResolvePath(frame.Rows[0]));
         Assert.Equal(Dir.File("img/1.jpg"), frame.ResolvePath(frame.Rows[1]));
@@ -217,10 +205,7 @@ public sealed class DatasetValidatorTests : TempDirectoryTest
     [Fact]
     public void AllProblemsAreReportedAtOnceInOneException()
     {
-        var rows = ValidRows.ToArray();
-        rows[0] = "x,img/0.jpg,train,,";
-        rows[3] = "1,img/3.jpg,tran,,";
-        rows[6] = "3,img/6.jpg,validation,maybe,True";
+        var rows = ValidRowsWith((0, "x,img/0.jpg,train,,"), (3, "1,img/3.jpg,tran,,"), (6, "3,img/6.jpg,validation,maybe,True"));
         var e = Assert.Throws<OmlException>(() => DatasetFrame.Load(Write(Dir, Header, rows)));
         Assert.Contains("3 problems", e.Message);
         Assert.Equal(
@@ -235,27 +220,21 @@ public sealed class DatasetValidatorTests : TempDirectoryTest
     [Fact]
     public void RowWithTheWrongNumberOfCellsIsAnError()
     {
-        var rows = ValidRows.ToArray();
-        rows[1] = "0,img/1.jpg,train,";
-        var error = Assert.Single(Validate(Dir, Header, rows).Errors);
+        var error = Assert.Single(ValidateWith((1, "0,img/1.jpg,train,")).Errors);
         Assert.Equal("row 3: has 4 cells but the header has 5 columns", error.ToString());
     }
 
     [Fact]
     public void EmptyPathIsAnError()
     {
-        var rows = ValidRows.ToArray();
-        rows[1] = "0,,train,,";
-        var error = Assert.Single(Validate(Dir, Header, rows).Errors);
+        var error = Assert.Single(ValidateWith((1, "0,,train,,")).Errors);
         Assert.Equal((3, "path"), (error.Row, error.Column));
     }
 
     [Fact]
     public void DuplicatePathsAreAWarning()
     {
-        var rows = ValidRows.ToArray();
-        rows[7] = "3,img/6.jpg,validation,True,True";
-        var validation = Validate(Dir, Header, rows);
+        var validation = ValidateWith((7, "3,img/6.jpg,validation,True,True"));
         Assert.True(validation.IsValid);
         var warning = Assert.Single(validation.Warnings);
         Assert.Equal("row 8, column 'path': 'img/6.jpg' appears in 2 rows (rows 8, 9); duplicated images are not excluded from their own retrieval results", warning.ToString());
@@ -264,8 +243,7 @@ public sealed class DatasetValidatorTests : TempDirectoryTest
     [Fact]
     public void TrainLabelWithOneImageIsAWarningForTheSampler()
     {
-        var rows = ValidRows.Append("5,img/8.jpg,train,,");
-        var warning = Assert.Single(Validate(Dir, Header, rows).Warnings);
+        var warning = Assert.Single(ValidateWithExtraRow("5,img/8.jpg,train,,").Warnings);
         Assert.Equal(10, warning.Row);
         Assert.Contains("train label 5 has a single image; the balance samplers need at least 2", warning.Message);
     }
@@ -273,8 +251,7 @@ public sealed class DatasetValidatorTests : TempDirectoryTest
     [Fact]
     public void QueryWhoseOnlyGalleryIsItselfIsAWarning()
     {
-        var rows = ValidRows.Append("7,img/8.jpg,validation,True,True");
-        var warning = Assert.Single(Validate(Dir, Header, rows).Warnings);
+        var warning = Assert.Single(ValidateWithExtraRow("7,img/8.jpg,validation,True,True").Warnings);
         Assert.Equal(10, warning.Row);
         Assert.Contains("no ground truth", warning.Message);
     }
