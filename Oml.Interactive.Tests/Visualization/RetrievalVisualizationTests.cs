@@ -7,35 +7,30 @@ using SkiaSharp;
 namespace Oml.Tests.Visualization;
 
 /// <summary>
-/// Worst-query layout, PNG grid, thumbnails and HTML on a tiny validation set whose retrieval is known:
-/// 1-d embeddings = label, except row 5 (label 2) which sits next to label 0, and rows 6-7 (label 3) which share a
-/// sequence, so they have no ground truth. Every image is one flat colour (40x20, so tiles are letterboxed);
-/// row 2's image is half its colour, half magenta, with a box on its half.
+/// Worst-query layout, PNG grid, thumbnails and HTML on <see cref="KnownRetrieval"/>. Every image is one flat colour
+/// (40x20, so tiles are letterboxed); row 2's image is half its colour, half magenta, with a box on its half.
 /// </summary>
 public sealed class RetrievalVisualizationTests : TempDirectoryTest
 {
-    private static readonly long[] Labels = [0, 0, 1, 1, 2, 2, 3, 3];
-    private static readonly float[] Embeddings = [0, 0.1f, 1, 1.1f, 2, 0.04f, 5, 5.1f];
-
     private readonly DatasetFrame _frame;
     private readonly EmbeddingMetricsResult _result;
 
     public RetrievalVisualizationTests()
     {
         var rows = new List<DatasetRow>();
-        for (var i = 0; i < Labels.Length; i++)
+        for (var i = 0; i < KnownRetrieval.Labels.Length; i++)
         {
             var path = $"images/{i}.png";
             WritePng(path, 40, 20, (x, _) => i == 2 && x >= 20 ? ((byte)255, (byte)0, (byte)255) : Colour(i));
-            rows.Add(DatasetRow.Validation(Labels[i], path) with
+            rows.Add(DatasetRow.Validation(KnownRetrieval.Labels[i], path) with
             {
-                Sequence = i >= 6 ? "shared" : $"s{i}",
+                Sequence = KnownRetrieval.Sequence(i),
                 Box = i == 2 ? new BoundingBox(0, 20, 0, 20) : null,
             });
         }
         _frame = DatasetFrame.FromRows(rows, Dir.Path);
         using var scope = NewDisposeScope();
-        _result = EmbeddingMetrics.Compute(tensor(Embeddings, [Embeddings.Length, 1]), ValidationSet.Setup(_frame), new MetricArgs { CmcTopK = [1] });
+        _result = EmbeddingMetrics.Compute(KnownRetrieval.EmbeddingTensor(), ValidationSet.Setup(_frame), new MetricArgs { CmcTopK = [1] });
     }
 
     private static (byte R, byte G, byte B) Colour(int row) => ((byte)(20 + 25 * row), 180, (byte)(200 - 20 * row));
