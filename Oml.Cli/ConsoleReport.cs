@@ -1,5 +1,4 @@
 using Oml.Data;
-using Spectre.Console;
 
 namespace Oml.Cli;
 

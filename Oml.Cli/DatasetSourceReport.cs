@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Oml.Data;
 using Oml.Data.Sources;
-using Spectre.Console;
 
 namespace Oml.Cli;
 

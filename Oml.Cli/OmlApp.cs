@@ -1,6 +1,4 @@
 using Oml.Cli.Commands;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Oml.Cli;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using static System.FormattableString;
 using Oml.Pipelines;
 using Oml.Pipelines.Events;
-using Spectre.Console;
 
 namespace Oml.Cli;
 

@@ -1,6 +1,5 @@
 using Oml.Cli;
 using Oml.Runtime;
-using Spectre.Console;
 
 TorchRuntime.Configure();
 var console = AnsiConsole.Console;

@@ -1,27 +1,21 @@
-using Oml.Data;
 using Oml.Data.Sources;
 using Oml.Images;
 using Oml.Metrics;
 using Oml.Models;
 using Oml.Registries;
-using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests;
 
 /// <summary>The README's "From .NET code" example, as written there, so the README stays true.</summary>
 [Collection(ProcessStateCollection.Name)]
-public sealed class ReadmeExampleTests : IDisposable
+public sealed class ReadmeExampleTests : TempDirectoryTest
 {
-    private readonly TempDirectory _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
     [Fact]
     public void FromDotNetCodeExampleRuns()
     {
-        MockDatasetGenerator.Generate(_dir.File("data/mock"));
+        MockDatasetGenerator.Generate(Dir.File("data/mock"));
         var previous = Environment.CurrentDirectory;
-        Environment.CurrentDirectory = _dir.Path;
+        Environment.CurrentDirectory = Dir.Path;
         try
         {
             var frame = DatasetFrame.Load("data/mock/df_with_bboxes.csv");      // throws OmlException listing every problem

@@ -1,8 +1,5 @@
-using System.ComponentModel;
 using Oml.Data;
 using Oml.Images;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Oml.Cli.Commands;
 

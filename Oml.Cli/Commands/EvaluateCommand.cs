@@ -1,9 +1,6 @@
-using System.ComponentModel;
 using Oml.Metrics;
 using Oml.Pipelines;
 using Oml.Pipelines.Events;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Oml.Cli.Commands;
 

@@ -1,7 +1,4 @@
-using System.ComponentModel;
 using Oml.Data.Sources;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Oml.Cli.Commands;
 

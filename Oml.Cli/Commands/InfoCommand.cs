@@ -1,8 +1,5 @@
-using System.ComponentModel;
 using System.Runtime.InteropServices;
 using Oml.Runtime;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Oml.Cli.Commands;
 

@@ -1,7 +1,4 @@
-using System.ComponentModel;
 using Oml.Pipelines;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Oml.Cli.Commands;
 

@@ -1,7 +1,4 @@
-using Oml.Data;
 using Oml.Metrics;
-using Oml.Tests.Infrastructure;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Analysis;
 

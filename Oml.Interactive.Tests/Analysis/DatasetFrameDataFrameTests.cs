@@ -1,20 +1,14 @@
 using Microsoft.Data.Analysis;
 using Oml.Analysis;
-using Oml.Data;
-using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.Analysis;
 
-public sealed class DatasetFrameDataFrameTests : IDisposable
+public sealed class DatasetFrameDataFrameTests : TempDirectoryTest
 {
-    private readonly TempDirectory _directory = new();
-
-    public void Dispose() => _directory.Dispose();
-
     [Fact]
     public void Rows_in_file_order_with_labels_as_written_and_typed_columns()
     {
-        var frame = AnalysisTestData.Frame(_directory);
+        var frame = AnalysisTestData.Frame(Dir);
         var df = frame.ToDataFrame();
 
         Assert.Equal(["label", "path", "split", "is_query", "is_gallery", "category", "resolved_path", "csv_row"], df.Columns.Select(c => c.Name));
@@ -28,14 +22,14 @@ public sealed class DatasetFrameDataFrameTests : IDisposable
         Assert.Equal<bool?>([null, null, true, true, true, true, true, true, true], df.Columns.GetBooleanColumn("is_gallery"));
         Assert.Equal(2, df.Columns.GetBooleanColumn("is_query").NullCount);
         Assert.Equal(["shoes", "bags", "shoes", "shoes", "shoes", "bags", "bags", "bags", "shoes"], df.Columns.GetStringColumn("category"));
-        Assert.Equal(Path.Combine(_directory.Path, "data", "val", "6.jpg"), df.Columns.GetStringColumn("resolved_path")[8]);
+        Assert.Equal(Path.Combine(Dir.Path, "data", "val", "6.jpg"), df.Columns.GetStringColumn("resolved_path")[8]);
         Assert.Equal<int?>([2, 3, 4, 5, 6, 7, 8, 9, 10], df.Columns.GetInt32Column("csv_row"));
     }
 
     [Fact]
     public void Boxes_and_sequence_appear_when_the_frame_has_them_with_nulls_where_a_row_has_none()
     {
-        var csv = _directory.Write("df.csv", string.Join("\n",
+        var csv = Dir.Write("df.csv", string.Join("\n",
         [
             "label,path,split,is_query,is_gallery,x_1,x_2,y_1,y_2,sequence",
             "0,a.jpg,train,,,1,11,2,22,s0",
@@ -58,12 +52,12 @@ public sealed class DatasetFrameDataFrameTests : IDisposable
     [Fact]
     public void A_frame_made_in_code_has_the_obligatory_columns_and_no_optional_ones()
     {
-        var frame = DatasetFrame.FromRows([DatasetRow.Train(7, "x.jpg"), DatasetRow.Validation(8, "/abs/y.jpg")], _directory.Path, checkFilesExist: false);
+        var frame = DatasetFrame.FromRows([DatasetRow.Train(7, "x.jpg"), DatasetRow.Validation(8, "/abs/y.jpg")], Dir.Path, checkFilesExist: false);
         var df = frame.ToDataFrame();
 
         Assert.Equal(["label", "path", "split", "is_query", "is_gallery", "resolved_path", "csv_row"], df.Columns.Select(c => c.Name));
         Assert.Equal<long?>([7, 8], df.Columns.GetInt64Column("label"));
-        Assert.Equal([Path.Combine(_directory.Path, "x.jpg"), "/abs/y.jpg"], df.Columns.GetStringColumn("resolved_path"));
+        Assert.Equal([Path.Combine(Dir.Path, "x.jpg"), "/abs/y.jpg"], df.Columns.GetStringColumn("resolved_path"));
         // rows made in code are numbered as in the CSV DatasetCsv would write for them
         Assert.Equal<int?>([2, 3], df.Columns.GetInt32Column("csv_row"));
     }
@@ -71,7 +65,7 @@ public sealed class DatasetFrameDataFrameTests : IDisposable
     [Fact]
     public void Filters_and_groups_like_a_table()
     {
-        var df = AnalysisTestData.Frame(_directory).ToDataFrame();
+        var df = AnalysisTestData.Frame(Dir).ToDataFrame();
 
         var validation = df.Filter(df.Columns.GetStringColumn("split").ElementwiseEquals("validation"));
         var perCategory = validation.GroupBy("category").Count();

@@ -1,25 +1,20 @@
 using Microsoft.Data.Analysis;
 using Oml.Analysis;
-using Oml.Data;
 using Oml.Metrics;
-using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.Analysis;
 
 /// <summary>Golden values worked out by hand in <see cref="AnalysisTestData"/>.</summary>
-public sealed class MetricsDataFrameTests : IDisposable
+public sealed class MetricsDataFrameTests : TempDirectoryTest
 {
-    private readonly TempDirectory _directory = new();
     private readonly DatasetFrame _frame;
     private readonly EmbeddingMetricsResult _result;
 
     public MetricsDataFrameTests()
     {
-        _frame = AnalysisTestData.Frame(_directory);
+        _frame = AnalysisTestData.Frame(Dir);
         _result = AnalysisTestData.Result(_frame);
     }
-
-    public void Dispose() => _directory.Dispose();
 
     [Fact]
     public void The_hand_made_result_is_what_the_golden_values_assume()
@@ -154,7 +149,7 @@ public sealed class MetricsDataFrameTests : IDisposable
     [Fact]
     public void A_frame_with_too_few_validation_rows_is_refused_with_a_message_that_says_so()
     {
-        var other = DatasetFrame.FromRows([DatasetRow.Validation(1, "a.jpg"), DatasetRow.Validation(1, "b.jpg")], _directory.Path, checkFilesExist: false);
+        var other = DatasetFrame.FromRows([DatasetRow.Validation(1, "a.jpg"), DatasetRow.Validation(1, "b.jpg")], Dir.Path, checkFilesExist: false);
 
         var error = Assert.Throws<OmlException>(() => _result.ToDataFrame(other));
         Assert.Contains("has 2 validation rows but the metrics refer to validation row 6", error.Message);

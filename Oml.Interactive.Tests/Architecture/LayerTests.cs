@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.Architecture;
 

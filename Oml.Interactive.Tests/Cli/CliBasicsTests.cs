@@ -1,19 +1,14 @@
 using Oml.Tests.Data;
-using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.Cli;
 
 /// <summary>The real <c>oml</c> process: help, exit codes, messages without stack traces.</summary>
-public sealed class CliBasicsTests : IDisposable
+public sealed class CliBasicsTests : TempDirectoryTest
 {
-    private readonly TempDirectory _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
     [Fact]
     public void InfoLoadsTheTensorBackend()
     {
-        var result = CliRunner.Run(_dir.Path, "info");
+        var result = CliRunner.Run(Dir.Path, "info");
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("LibTorch 2.10.0", result.Output);
     }
@@ -30,7 +25,7 @@ public sealed class CliBasicsTests : IDisposable
     [InlineData("info", "--help")]
     public void EveryVerbHasHelp(params string[] args)
     {
-        var result = CliRunner.Run(_dir.Path, args);
+        var result = CliRunner.Run(Dir.Path, args);
         Assert.True(result.ExitCode == 0, result.All);
         Assert.Contains("USAGE", result.Output);
         Assert.DoesNotContain("error", result.All);
@@ -39,7 +34,7 @@ public sealed class CliBasicsTests : IDisposable
     [Fact]
     public void UnknownVerbIsAUserErrorWithoutStackTrace()
     {
-        var result = CliRunner.Run(_dir.Path, "dataset", "chek");
+        var result = CliRunner.Run(Dir.Path, "dataset", "chek");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("Unknown command 'chek'", result.All);
         Assert.DoesNotContain("   at ", result.All);
@@ -48,8 +43,8 @@ public sealed class CliBasicsTests : IDisposable
     [Fact]
     public void CheckOfAValidFramePrintsTheSummaryAndExitsZero()
     {
-        var csv = CsvFixture.Write(_dir, CsvFixture.Header, CsvFixture.ValidRows);
-        var result = CliRunner.Run(_dir.Path, "dataset", "check", csv);
+        var csv = CsvFixture.Write(Dir, CsvFixture.Header, CsvFixture.ValidRows);
+        var result = CliRunner.Run(Dir.Path, "dataset", "check", csv);
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("train rows / labels", result.Output);
         Assert.Contains("4 / 2", result.Output);
@@ -59,11 +54,9 @@ public sealed class CliBasicsTests : IDisposable
     [Fact]
     public void CheckOfAnInvalidFramePrintsEveryProblemAndExitsTwo()
     {
-        var rows = CsvFixture.ValidRows.ToArray();
-        rows[0] = "x,img/0.jpg,train,,";
-        rows[5] = "2,img/5.jpg,validation,True,maybe";
-        var csv = CsvFixture.Write(_dir, CsvFixture.Header, rows);
-        var result = CliRunner.Run(_dir.Path, "dataset", "check", "df.csv");
+        var rows = CsvFixture.ValidRowsWith((0, "x,img/0.jpg,train,,"), (5, "2,img/5.jpg,validation,True,maybe"));
+        var csv = CsvFixture.Write(Dir, CsvFixture.Header, rows);
+        var result = CliRunner.Run(Dir.Path, "dataset", "check", "df.csv");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("row 2, column 'label': 'x' is not valid: expected an integer", result.Output);
         Assert.Contains("row 7, column 'is_gallery': 'maybe' is not valid on a validation row: expected True or False", result.Output);
@@ -74,7 +67,7 @@ public sealed class CliBasicsTests : IDisposable
     [Fact]
     public void MissingCsvIsAUserError()
     {
-        var result = CliRunner.Run(_dir.Path, "dataset", "check", "nothere.csv");
+        var result = CliRunner.Run(Dir.Path, "dataset", "check", "nothere.csv");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("nothere.csv: file not found", result.All);
     }

@@ -1,31 +1,24 @@
-using Oml.Data;
-using Oml.Tests.Infrastructure;
-
 namespace Oml.Tests.Cli;
 
 /// <summary>The dataset verbs of the real <c>oml</c> process, end to end.</summary>
-public sealed class CliDatasetTests : IDisposable
+public sealed class CliDatasetTests : TempDirectoryTest
 {
-    private readonly TempDirectory _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
     [Fact]
     public void MockDatasetIsValidByDatasetCheck()
     {
-        var made = CliRunner.Run(_dir.Path, "dataset", "mock", "mock", "--classes", "6", "--per-class", "5", "--seed", "3");
+        var made = CliRunner.Run(Dir.Path, "dataset", "mock", "mock", "--classes", "6", "--per-class", "5", "--seed", "3");
         Assert.Equal(0, made.ExitCode);
         Assert.Contains("30 images (15 train, 15 validation; 3 + 3 classes)", made.Output);
 
         foreach (var csv in new[] { "df.csv", "df_with_bboxes.csv", "df_with_category.csv" })
         {
-            var check = CliRunner.Run(_dir.Path, "dataset", "check", Path.Combine("mock", csv));
+            var check = CliRunner.Run(Dir.Path, "dataset", "check", Path.Combine("mock", csv));
             Assert.True(check.ExitCode == 0, check.All);
             Assert.Contains("valid", check.Output);
             Assert.DoesNotContain("warning", check.Output);
         }
 
-        var frame = DatasetFrame.Load(_dir.File("mock/df_with_bboxes.csv"));
+        var frame = DatasetFrame.Load(Dir.File("mock/df_with_bboxes.csv"));
         Assert.Equal(30, frame.Rows.Count);
         Assert.All(frame.Rows, r => Assert.NotNull(r.Box));
         Assert.Empty(frame.Train.Select(r => r.Path).Intersect(frame.Validation.Select(r => r.Path)));
@@ -36,37 +29,37 @@ public sealed class CliDatasetTests : IDisposable
     public void IfAbsentKeepsACompleteMockDatasetWithTheSameOptionsOnly()
     {
         string[] args = ["dataset", "mock", "mock", "--classes", "4", "--per-class", "3", "--size", "32", "--if-absent"];
-        Assert.Equal(0, CliRunner.Run(_dir.Path, args).ExitCode);
-        var written = File.GetLastWriteTimeUtc(_dir.File("mock/df.csv"));
+        Assert.Equal(0, CliRunner.Run(Dir.Path, args).ExitCode);
+        var written = File.GetLastWriteTimeUtc(Dir.File("mock/df.csv"));
 
-        var again = CliRunner.Run(_dir.Path, args);
+        var again = CliRunner.Run(Dir.Path, args);
         Assert.Equal(0, again.ExitCode);
         Assert.Contains("already holds this mock dataset", again.Output);
-        Assert.Equal(written, File.GetLastWriteTimeUtc(_dir.File("mock/df.csv")));
+        Assert.Equal(written, File.GetLastWriteTimeUtc(Dir.File("mock/df.csv")));
 
         // other options, or an interrupted earlier run (marker not final), regenerate
-        var bigger = CliRunner.Run(_dir.Path, [.. args[..6], "4", .. args[7..]]);
+        var bigger = CliRunner.Run(Dir.Path, [.. args[..6], "4", .. args[7..]]);
         Assert.Equal(0, bigger.ExitCode);
         Assert.Contains("16 images", bigger.Output);
-        File.WriteAllText(_dir.File("mock/.oml-mock-dataset"), "incomplete\n");
-        Assert.DoesNotContain("already holds", CliRunner.Run(_dir.Path, [.. args[..6], "4", .. args[7..]]).Output);
+        File.WriteAllText(Dir.File("mock/.oml-mock-dataset"), "incomplete\n");
+        Assert.DoesNotContain("already holds", CliRunner.Run(Dir.Path, [.. args[..6], "4", .. args[7..]]).Output);
     }
 
     [Fact]
     public void CheckWithImagesFindsABoxOutsideItsImage()
     {
-        Assert.Equal(0, CliRunner.Run(_dir.Path, "dataset", "mock", "mock", "--classes", "4", "--per-class", "3").ExitCode);
-        var ok = CliRunner.Run(_dir.Path, "dataset", "check", "mock/df_with_bboxes.csv", "--images");
+        Assert.Equal(0, CliRunner.Run(Dir.Path, "dataset", "mock", "mock", "--classes", "4", "--per-class", "3").ExitCode);
+        var ok = CliRunner.Run(Dir.Path, "dataset", "check", "mock/df_with_bboxes.csv", "--images");
         Assert.True(ok.ExitCode == 0, ok.All);
         Assert.Contains("read 12 image headers", ok.Output);
 
-        var lines = File.ReadAllLines(_dir.File("mock/df_with_bboxes.csv"));
+        var lines = File.ReadAllLines(Dir.File("mock/df_with_bboxes.csv"));
         var cells = lines[3].Split(',');
         cells[^3] = "65"; // x_2 of row 4, one past the 64 px image
         lines[3] = string.Join(',', cells);
-        File.WriteAllLines(_dir.File("mock/df_with_bboxes.csv"), lines);
+        File.WriteAllLines(Dir.File("mock/df_with_bboxes.csv"), lines);
 
-        var bad = CliRunner.Run(_dir.Path, "dataset", "check", "mock/df_with_bboxes.csv", "--images");
+        var bad = CliRunner.Run(Dir.Path, "dataset", "check", "mock/df_with_bboxes.csv", "--images");
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("row 4, column 'x_2': the box (", bad.Output);
         Assert.Contains("does not fit in the 64x64 image", bad.Output);
@@ -75,7 +68,7 @@ public sealed class CliDatasetTests : IDisposable
     [Fact]
     public void BadMockOptionsAreAUserError()
     {
-        var result = CliRunner.Run(_dir.Path, "dataset", "mock", "mock", "--classes", "3");
+        var result = CliRunner.Run(Dir.Path, "dataset", "mock", "mock", "--classes", "3");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("classes = 3: must be between 4 and", result.All);
         Assert.DoesNotContain("   at ", result.All);
@@ -84,7 +77,7 @@ public sealed class CliDatasetTests : IDisposable
     [Fact]
     public void FolderImportWritesACheckableFrame()
     {
-        var images = _dir.File("tree");
+        var images = Dir.File("tree");
         var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC");
         foreach (var cls in new[] { "ant", "bee", "cat", "dog" })
         {
@@ -94,18 +87,18 @@ public sealed class CliDatasetTests : IDisposable
                 File.WriteAllBytes(Path.Combine(images, cls, $"{i}.png"), png);
             }
         }
-        var result = CliRunner.Run(_dir.Path, "dataset", "import", "folder", "tree", "out", "--val-classes", "0.5");
+        var result = CliRunner.Run(Dir.Path, "dataset", "import", "folder", "tree", "out", "--val-classes", "0.5");
         Assert.True(result.ExitCode == 0, result.All);
-        var check = CliRunner.Run(_dir.Path, "dataset", "check", "out/df.csv");
+        var check = CliRunner.Run(Dir.Path, "dataset", "check", "out/df.csv");
         Assert.True(check.ExitCode == 0, check.All);
-        var frame = DatasetFrame.Load(_dir.File("out/df.csv"));
+        var frame = DatasetFrame.Load(Dir.File("out/df.csv"));
         Assert.Equal((6, 6), (frame.Train.Count, frame.Validation.Count));
     }
 
     [Fact]
     public void FashionMnistImportFromAMissingSourceSaysHowToGetIt()
     {
-        var result = CliRunner.Run(_dir.Path, "dataset", "import", "fashion-mnist", "out", "--source", _dir.File("none"));
+        var result = CliRunner.Run(Dir.Path, "dataset", "import", "fashion-mnist", "out", "--source", Dir.File("none"));
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("apt-get install dataset-fashion-mnist", result.All);
     }
@@ -114,9 +107,9 @@ public sealed class CliDatasetTests : IDisposable
     public void FashionMnistImportOfTheDebianPackage()
     {
         if (!Directory.Exists("/usr/share/datasets/fashion-mnist")) Assert.Skip("dataset-fashion-mnist is not installed");
-        var result = CliRunner.Run(_dir.Path, "dataset", "import", "fashion-mnist", "fm", "--max-per-class", "3");
+        var result = CliRunner.Run(Dir.Path, "dataset", "import", "fashion-mnist", "fm", "--max-per-class", "3");
         Assert.True(result.ExitCode == 0, result.All);
-        var frame = DatasetFrame.Load(_dir.File("fm/df.csv"));
+        var frame = DatasetFrame.Load(Dir.File("fm/df.csv"));
         // open split: classes 0-4 train, 5-9 validation; 3 per class from each of the two files
         Assert.Equal((30, 30), (frame.Train.Count, frame.Validation.Count));
         Assert.Equal([5L, 6, 7, 8, 9], frame.Validation.Select(r => r.Label).Distinct().Order());

@@ -1,15 +1,12 @@
 using System.Text.Json;
 using Oml.IO;
 using Oml.Tests.Data;
-using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.Cli;
 
 /// <summary><c>oml evaluate</c> end to end: a df.csv, an .npy of embeddings, overrides, metrics.json.</summary>
-public sealed class CliEvaluateTests : IDisposable
+public sealed class CliEvaluateTests : TempDirectoryTest
 {
-    private readonly TempDirectory _dir = new();
-
     public CliEvaluateTests()
     {
         // validation: labels 2,2,3,3 (1-d embeddings like golden case T15, docs/oml-golden-cases.md), one category column
@@ -22,21 +19,19 @@ public sealed class CliEvaluateTests : IDisposable
             "3,e.jpg,validation,True,True,bags",
             "3,f.jpg,validation,True,True,bags",
         ];
-        CsvFixture.Write(_dir, CsvFixture.Header + ",category", rows, createFiles: false);
-        NpyFile.WriteMatrix(_dir.File("emb.npy"), new NpyArray([0f, 0.1f, 0.15f, 1f], 4, 1));
+        CsvFixture.Write(Dir, CsvFixture.Header + ",category", rows, createFiles: false);
+        NpyFile.WriteMatrix(Dir.File("emb.npy"), new NpyArray([0f, 0.1f, 0.15f, 1f], 4, 1));
     }
-
-    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public void WritesFlatMetricsWithCountsAndPrintsATable()
     {
-        var result = CliRunner.Run(_dir.Path, "evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "--out", "out/metrics.json",
+        var result = CliRunner.Run(Dir.Path, "evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "--out", "out/metrics.json",
             "metric_args.cmc_top_k=[1,2]", "metric_args.precision_top_k=[1]", "metric_args.map_top_k=[]", "metric_args.fmr_vals=[0.5]");
         Assert.True(result.ExitCode == 0, result.All);
         Assert.Contains("OVERALL/cmc/1", result.Output);
 
-        using var json = JsonDocument.Parse(File.ReadAllText(_dir.File("out/metrics.json")));
+        using var json = JsonDocument.Parse(File.ReadAllText(Dir.File("out/metrics.json")));
         var m = json.RootElement;
         // q0 (0) -> 0.1 (label 2, hit); q1 (0.1) -> 0.15 (label 3, miss); q2 (0.15) -> 0.1 (miss); q3 (1) -> 0.15 (hit)
         Assert.Equal(0.5, m.GetProperty("OVERALL/cmc/1").GetDouble());
@@ -53,34 +48,34 @@ public sealed class CliEvaluateTests : IDisposable
     [Fact]
     public void CosineDistanceIsAnOverride()
     {
-        NpyFile.WriteMatrix(_dir.File("emb2.npy"), new NpyArray([1, 0, 2, 0.1f, 0, 1, 0.1f, 3], 4, 2));
-        var result = CliRunner.Run(_dir.Path, "evaluate", "--embeddings", "emb2.npy", "--dataset", "df.csv", "metric_args.distance=cosine", "metric_args.cmc_top_k=[1]");
+        NpyFile.WriteMatrix(Dir.File("emb2.npy"), new NpyArray([1, 0, 2, 0.1f, 0, 1, 0.1f, 3], 4, 2));
+        var result = CliRunner.Run(Dir.Path, "evaluate", "--embeddings", "emb2.npy", "--dataset", "df.csv", "metric_args.distance=cosine", "metric_args.cmc_top_k=[1]");
         Assert.True(result.ExitCode == 0, result.All);
-        using var json = JsonDocument.Parse(File.ReadAllText(_dir.File("metrics.json")));
+        using var json = JsonDocument.Parse(File.ReadAllText(Dir.File("metrics.json")));
         Assert.Equal(1.0, json.RootElement.GetProperty("OVERALL/cmc/1").GetDouble());
     }
 
     [Fact]
     public void PostprocessorsAreOverridesWithArgs()
     {
-        var plain = CliRunner.Run(_dir.Path, "evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "--out", "plain.json", "metric_args.cmc_top_k=[2]");
-        var cut = CliRunner.Run(_dir.Path, "evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "--out", "cut.json", "metric_args.cmc_top_k=[2]",
+        var plain = CliRunner.Run(Dir.Path, "evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "--out", "plain.json", "metric_args.cmc_top_k=[2]");
+        var cut = CliRunner.Run(Dir.Path, "evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "--out", "cut.json", "metric_args.cmc_top_k=[2]",
             "postprocessor=constant_thresholding", "postprocessor.args.th=0.12");
-        var kr = CliRunner.Run(_dir.Path, "evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "--out", "kr.json",
+        var kr = CliRunner.Run(Dir.Path, "evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "--out", "kr.json",
             "postprocessor=k_reciprocal", "postprocessor.args.k1=2", "postprocessor.args.k2=1", "postprocessor.args.top_n=3");
         Assert.True(plain.ExitCode == 0 && cut.ExitCode == 0 && kr.ExitCode == 0, plain.All + cut.All + kr.All);
-        using var before = JsonDocument.Parse(File.ReadAllText(_dir.File("plain.json")));
-        using var after = JsonDocument.Parse(File.ReadAllText(_dir.File("cut.json")));
+        using var before = JsonDocument.Parse(File.ReadAllText(Dir.File("plain.json")));
+        using var after = JsonDocument.Parse(File.ReadAllText(Dir.File("cut.json")));
         Assert.Equal(0.75, before.RootElement.GetProperty("OVERALL/cmc/2").GetDouble());
         // below 0.12 only q0 (0 -> 0.1, a hit) and q1 (0.1 -> 0.15, then 0.1 -> 0, a hit at 0.1) keep items
         Assert.Equal(0.5, after.RootElement.GetProperty("OVERALL/cmc/2").GetDouble());
         // drawn as a validation with a postprocessor: both columns, and the plain metrics next to the file
         Assert.Contains("without postprocessor", cut.Output);
         Assert.DoesNotContain("without postprocessor", plain.Output);
-        Assert.Equal(File.ReadAllText(_dir.File("plain.json")), File.ReadAllText(_dir.File("cut_without_postprocessor.json")));
-        Assert.False(File.Exists(_dir.File("plain_without_postprocessor.json")));
+        Assert.Equal(File.ReadAllText(Dir.File("plain.json")), File.ReadAllText(Dir.File("cut_without_postprocessor.json")));
+        Assert.False(File.Exists(Dir.File("plain_without_postprocessor.json")));
 
-        var typo = CliRunner.Run(_dir.Path, "evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "postprocessor=k_reciprocl");
+        var typo = CliRunner.Run(Dir.Path, "evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "postprocessor=k_reciprocl");
         Assert.Equal(2, typo.ExitCode);
         Assert.Contains("did you mean 'k_reciprocal'?", typo.All);
     }
@@ -93,7 +88,7 @@ public sealed class CliEvaluateTests : IDisposable
     [InlineData("metric_args.fmr_vals=[1.5]", "metric_args.fmr_vals = [1.5] is not valid: expected fractions in [0, 1]")]
     public void BadOverridesAreUserErrors(string setting, string message)
     {
-        var result = CliRunner.Run(_dir.Path, "evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", setting);
+        var result = CliRunner.Run(Dir.Path, "evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", setting);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(message, result.All);
         Assert.DoesNotContain("   at ", result.All);
@@ -102,8 +97,8 @@ public sealed class CliEvaluateTests : IDisposable
     [Fact]
     public void RowCountMismatchNamesBothFiles()
     {
-        NpyFile.WriteMatrix(_dir.File("short.npy"), new NpyArray([0f, 1f, 2f], 3, 1));
-        var result = CliRunner.Run(_dir.Path, "evaluate", "--embeddings", "short.npy", "--dataset", "df.csv");
+        NpyFile.WriteMatrix(Dir.File("short.npy"), new NpyArray([0f, 1f, 2f], 3, 1));
+        var result = CliRunner.Run(Dir.Path, "evaluate", "--embeddings", "short.npy", "--dataset", "df.csv");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("short.npy has 3 rows but df.csv has 4 validation rows", result.All);
     }
@@ -111,10 +106,10 @@ public sealed class CliEvaluateTests : IDisposable
     [Fact]
     public void MissingRequiredOptionsAreUserErrors()
     {
-        var result = CliRunner.Run(_dir.Path, "evaluate", "--dataset", "df.csv");
+        var result = CliRunner.Run(Dir.Path, "evaluate", "--dataset", "df.csv");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--embeddings <NPY> is required", result.All);
-        var noDataset = CliRunner.Run(_dir.Path, "evaluate", "--embeddings", "emb.npy");
+        var noDataset = CliRunner.Run(Dir.Path, "evaluate", "--embeddings", "emb.npy");
         Assert.Equal(2, noDataset.ExitCode);
         Assert.Contains("--dataset <CSV> is required (or --config <YAML> with dataset_root and dataframe_name)", noDataset.All);
     }
@@ -122,7 +117,7 @@ public sealed class CliEvaluateTests : IDisposable
     [Fact]
     public void AValidationConfigGivesTheDatasetMetricArgsAndPostprocessor()
     {
-        _dir.Write("val.yaml", """
+        Dir.Write("val.yaml", """
             dataset_root: .
             dataframe_name: df.csv
             bs_val: 4
@@ -131,13 +126,13 @@ public sealed class CliEvaluateTests : IDisposable
             metric_args: {cmc_top_k: [2], precision_top_k: [], map_top_k: []}
             postprocessor: {name: constant_thresholding, args: {th: 0.5}}
             """);
-        var result = CliRunner.Run(_dir.Path, "evaluate", "--config", "val.yaml", "--embeddings", "emb.npy", "--out", "val.json", "postprocessor.args.th=0.12");
+        var result = CliRunner.Run(Dir.Path, "evaluate", "--config", "val.yaml", "--embeddings", "emb.npy", "--out", "val.json", "postprocessor.args.th=0.12");
         Assert.True(result.ExitCode == 0, result.All);
         Assert.Contains("note: training and validation keys not used by evaluation: bs_val, extractor, transforms_val", result.Output);
-        using var json = JsonDocument.Parse(File.ReadAllText(_dir.File("val.json")));
+        using var json = JsonDocument.Parse(File.ReadAllText(Dir.File("val.json")));
         Assert.Equal(0.5, json.RootElement.GetProperty("OVERALL/cmc/2").GetDouble());
         Assert.False(json.RootElement.TryGetProperty("OVERALL/map/5", out _));
-        using var plain = JsonDocument.Parse(File.ReadAllText(_dir.File("val_without_postprocessor.json")));
+        using var plain = JsonDocument.Parse(File.ReadAllText(Dir.File("val_without_postprocessor.json")));
         Assert.Equal(0.75, plain.RootElement.GetProperty("OVERALL/cmc/2").GetDouble());
     }
 }

@@ -1,14 +1,9 @@
 using Oml.Runtime;
-using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.Cli;
 
-public sealed class CliTorchLoadTests : IDisposable
+public sealed class CliTorchLoadTests : TempDirectoryTest
 {
-    private readonly TempDirectory _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
     /// <summary>
     /// A copy of the CLI whose libLibTorchSharp.so is the unpatched one from the NuGet package: on Debian 12 the user
     /// must get our diagnosis, not TorchSharp's "doesn't contain a reference to libtorch" and its search trace.
@@ -23,7 +18,7 @@ public sealed class CliTorchLoadTests : IDisposable
         }
         var unpatched = NuGetCache.UnpatchedTorchSharpLibrary();
 
-        var app = Directory.CreateDirectory(_dir.File("app")).FullName;
+        var app = Directory.CreateDirectory(Dir.File("app")).FullName;
         foreach (var file in Directory.GetFiles(AppContext.BaseDirectory))
         {
             var target = Path.Combine(app, Path.GetFileName(file));
@@ -33,7 +28,7 @@ public sealed class CliTorchLoadTests : IDisposable
         File.Delete(Path.Combine(app, TorchLoadDiagnosis.NativeLibraryName));
         File.Copy(unpatched, Path.Combine(app, TorchLoadDiagnosis.NativeLibraryName));
 
-        var result = CliRunner.Run(_dir.Path, "--cli-dll=" + Path.Combine(app, "Oml.Cli.dll"), "info");
+        var result = CliRunner.Run(Dir.Path, "--cli-dll=" + Path.Combine(app, "Oml.Cli.dll"), "info");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("requires GLIBCXX_3.4.32", result.All);

@@ -1,11 +1,8 @@
 using System.Text.Json;
 using Oml.IO;
-using Oml.Data;
 using Oml.Models;
-using Oml.Tests.Infrastructure;
 using Oml.Tests.Pipelines;
 using Oml.Training;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Cli;
 

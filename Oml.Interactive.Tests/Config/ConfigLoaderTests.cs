@@ -1,5 +1,4 @@
 using Oml.Config;
-using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.Config;
 

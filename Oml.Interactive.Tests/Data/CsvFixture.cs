@@ -1,6 +1,3 @@
-using Oml.Data;
-using Oml.Tests.Infrastructure;
-
 namespace Oml.Tests.Data;
 
 /// <summary>Writes a df.csv from literal lines and creates an empty file for every path cell it mentions.</summary>
@@ -20,6 +17,14 @@ internal static class CsvFixture
         "3,img/6.jpg,validation,True,True",
         "3,img/7.jpg,validation,True,True",
     ];
+
+    /// <summary><see cref="ValidRows"/> with the rows at the given indexes replaced.</summary>
+    public static string[] ValidRowsWith(params (int Index, string Row)[] replacements)
+    {
+        var rows = ValidRows.ToArray();
+        foreach (var (index, row) in replacements) rows[index] = row;
+        return rows;
+    }
 
     public static string Write(TempDirectory dir, string header, IEnumerable<string> rows, bool createFiles = true)
     {

@@ -1,5 +1,3 @@
-using Oml.Data;
-
 namespace Oml.Tests.Data;
 
 public sealed class CsvTableTests

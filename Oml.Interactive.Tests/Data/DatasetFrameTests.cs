@@ -1,15 +1,9 @@
-using Oml.Data;
-using Oml.Tests.Infrastructure;
 using static Oml.Tests.Data.CsvFixture;
 
 namespace Oml.Tests.Data;
 
-public sealed class DatasetFrameTests : IDisposable
+public sealed class DatasetFrameTests : TempDirectoryTest
 {
-    private readonly TempDirectory _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
     [Fact]
     public void TrainLabelsAreRemappedInOrderOfFirstAppearanceAndValidationLabelsKept()
     {
@@ -24,7 +18,7 @@ public sealed class DatasetFrameTests : IDisposable
             "42,g.jpg,validation,True,True",
             "42,h.jpg,validation,False,True",
         ];
-        var frame = DatasetFrame.Load(Write(_dir, Header, rows));
+        var frame = DatasetFrame.Load(Write(Dir, Header, rows));
 
         Assert.Equal([0L, 1, 0, 2, 1, 2], frame.Train.Select(r => r.Label));
         Assert.Equal(new Dictionary<long, long> { [10] = 0, [3] = 1, [7] = 2 }, frame.TrainLabelMap);
@@ -37,7 +31,7 @@ public sealed class DatasetFrameTests : IDisposable
     public void CategoryAndSequenceAreKept()
     {
         var rows = ValidRows.Select((r, i) => $"{r},cat{i % 2},seq{i / 3}");
-        var frame = DatasetFrame.Load(Write(_dir, Header + ",category,sequence", rows));
+        var frame = DatasetFrame.Load(Write(Dir, Header + ",category,sequence", rows));
         Assert.True(frame.HasCategory && frame.HasSequence && !frame.HasBoxes);
         Assert.Equal("cat1", frame.Rows[5].Category);
         Assert.Equal("seq1", frame.Rows[5].Sequence);
@@ -47,7 +41,7 @@ public sealed class DatasetFrameTests : IDisposable
     public void SummaryCountsSplitsLabelsQueriesAndImagesPerLabel()
     {
         var rows = ValidRows.Concat(["1,img/8.jpg,train,,", "3,img/9.jpg,validation,False,True"]);
-        var summary = DatasetFrame.Load(Write(_dir, Header + "", rows)).Summarize();
+        var summary = DatasetFrame.Load(Write(Dir, Header + "", rows)).Summarize();
 
         Assert.Equal(10, summary.Rows);
         Assert.Equal(5, summary.TrainRows);
@@ -68,10 +62,10 @@ public sealed class DatasetFrameTests : IDisposable
             DatasetRow.Train(5, "b.jpg"),
             DatasetRow.Validation(1, "c.jpg") with { Box = new BoundingBox(0, 0, 1, 2) },
         ];
-        var e = Assert.Throws<OmlException>(() => DatasetFrame.FromRows(rows, _dir.Path, checkFilesExist: false));
+        var e = Assert.Throws<OmlException>(() => DatasetFrame.FromRows(rows, Dir.Path, checkFilesExist: false));
         Assert.Equal(["row 4, column 'x_2': x_1=0, x_2=0 is not valid: expected x_1 < x_2 (x_2 is exclusive)"], e.Details);
 
-        var ok = DatasetFrame.FromRows(rows.Take(2).Append(DatasetRow.Validation(1, "c.jpg")).Append(DatasetRow.Validation(1, "d.jpg")).ToArray(), _dir.Path, checkFilesExist: false);
+        var ok = DatasetFrame.FromRows(rows.Take(2).Append(DatasetRow.Validation(1, "c.jpg")).Append(DatasetRow.Validation(1, "d.jpg")).ToArray(), Dir.Path, checkFilesExist: false);
         Assert.Equal(4, ok.Rows.Count);
     }
 
@@ -85,7 +79,7 @@ public sealed class DatasetFrameTests : IDisposable
             DatasetRow.Validation(2, "c.jpg", isQuery: true, isGallery: true),
             DatasetRow.Validation(2, "d.jpg", isQuery: false, isGallery: true),
         ];
-        var csv = _dir.File("out/df.csv");
+        var csv = Dir.File("out/df.csv");
         DatasetCsv.Write(csv, rows);
         Assert.False(File.Exists(csv + ".tmp"));
         var frame = DatasetFrame.Load(csv, new DatasetLoadOptions { CheckFilesExist = false });

@@ -1,21 +1,19 @@
-using Oml.Data;
-using Oml.Tests.Infrastructure;
 using static Oml.Tests.Data.CsvFixture;
 
 namespace Oml.Tests.Data;
 
 /// <summary>OML's dataframe rules (<c>oml/utils/dataframe_format.py: check_retrieval_dataframe_format</c>; golden case T29 in
 /// docs/oml-golden-cases.md) and the improvements over them.</summary>
-public sealed class DatasetValidatorTests : IDisposable
+public sealed class DatasetValidatorTests : TempDirectoryTest
 {
-    private readonly TempDirectory _dir = new();
+    private DatasetValidation ValidateWith(params (int Index, string Row)[] replacements) => Validate(Dir, Header, ValidRowsWith(replacements));
 
-    public void Dispose() => _dir.Dispose();
+    private DatasetValidation ValidateWithExtraRow(string row) => Validate(Dir, Header, ValidRows.Append(row));
 
     [Fact]
     public void ValidFrameHasNoProblems()
     {
-        var validation = Validate(_dir, Header, ValidRows);
+        var validation = Validate(Dir, Header, ValidRows);
         Assert.Empty(validation.Problems);
         Assert.Equal(8, validation.Rows.Count);
         Assert.Equal(2, validation.Rows[0].RowNumber);
@@ -33,7 +31,7 @@ public sealed class DatasetValidatorTests : IDisposable
         var header = Header.Split(',');
         var keep = Enumerable.Range(0, header.Length).Where(i => header[i] != column).ToArray();
         var rows = ValidRows.Select(r => string.Join(",", keep.Select(i => r.Split(',')[i])));
-        var validation = Validate(_dir, string.Join(",", keep.Select(i => header[i])), rows);
+        var validation = Validate(Dir, string.Join(",", keep.Select(i => header[i])), rows);
 
         var error = Assert.Single(validation.Errors);
         Assert.Equal(column, error.Column);
@@ -44,9 +42,7 @@ public sealed class DatasetValidatorTests : IDisposable
     [Fact]
     public void UnknownSplitNamesRowColumnAndValidValues()
     {
-        var rows = ValidRows.ToArray();
-        rows[2] = "1,img/2.jpg,test,,";
-        var validation = Validate(_dir, Header, rows);
+        var validation = ValidateWith((2, "1,img/2.jpg,test,,"));
         Assert.Equal(["row 4, column 'split': 'test' is not valid: expected 'train' or 'validation'"], Errors(validation));
     }
 
@@ -56,11 +52,8 @@ public sealed class DatasetValidatorTests : IDisposable
     [InlineData("1,img/2.jpg,train,True,", "is_query", "'True'")]
     public void TrainRowsMustLeaveQueryAndGalleryEmpty(string row, string column, string shown)
     {
-        var rows = ValidRows.ToArray();
-        rows[2] = row;
-        var error = Assert.Single(Validate(_dir, Header, rows).Errors);
-        Assert.Equal(4, error.Row);
-        Assert.Equal(column, error.Column);
+        var error = Assert.Single(ValidateWith((2, row)).Errors);
+        Assert.Equal((4, column), (error.Row, error.Column));
         Assert.StartsWith(shown + " is not valid on a train row: expected an empty cell", error.Message);
     }
 
@@ -71,21 +64,15 @@ public sealed class DatasetValidatorTests : IDisposable
     [InlineData("2,img/4.jpg,validation,None,True", "is_query", "'None'")]
     public void ValidationRowsNeedTrueOrFalse(string row, string column, string shown)
     {
-        var rows = ValidRows.ToArray();
-        rows[4] = row;
-        var error = Assert.Single(Validate(_dir, Header, rows).Errors);
-        Assert.Equal(6, error.Row);
-        Assert.Equal(column, error.Column);
+        var error = Assert.Single(ValidateWith((4, row)).Errors);
+        Assert.Equal((6, column), (error.Row, error.Column));
         Assert.Equal(shown + " is not valid on a validation row: expected True or False", error.Message);
     }
 
     [Fact]
     public void OneAndZeroPassAsBooleansLikeInOml()
     {
-        var rows = ValidRows.ToArray();
-        rows[4] = "2,img/4.jpg,validation,1,0";
-        rows[5] = "2,img/5.jpg,validation,0,1";
-        var validation = Validate(_dir, Header, rows);
+        var validation = ValidateWith((4, "2,img/4.jpg,validation,1,0"), (5, "2,img/5.jpg,validation,0,1"));
         Assert.True(validation.IsValid, string.Join("\n", Errors(validation)));
         Assert.Equal((true, false), (validation.Rows[4].IsQuery, validation.Rows[4].IsGallery));
     }
@@ -93,8 +80,7 @@ public sealed class DatasetValidatorTests : IDisposable
     [Fact]
     public void ValidationRowThatIsNeitherQueryNorGalleryIsAnError()
     {
-        var rows = ValidRows.Append("3,img/8.jpg,validation,False,False");
-        var error = Assert.Single(Validate(_dir, Header, rows).Errors);
+        var error = Assert.Single(ValidateWithExtraRow("3,img/8.jpg,validation,False,False").Errors);
         Assert.Equal(10, error.Row);
         Assert.Contains("both False", error.Message);
     }
@@ -102,8 +88,7 @@ public sealed class DatasetValidatorTests : IDisposable
     [Fact]
     public void QueryLabelWithoutGalleryIsAnError()
     {
-        var rows = ValidRows.Append("9,img/8.jpg,validation,True,False");
-        var error = Assert.Single(Validate(_dir, Header, rows).Errors);
+        var error = Assert.Single(ValidateWithExtraRow("9,img/8.jpg,validation,True,False").Errors);
         Assert.Equal("row 10, column 'label': label 9 has 1 query (row 10) but no gallery item: every query label must also appear with is_gallery=True", error.ToString());
     }
 
@@ -113,50 +98,47 @@ public sealed class DatasetValidatorTests : IDisposable
     [InlineData("")]
     public void LabelMustBeAnInteger(string label)
     {
-        var rows = ValidRows.ToArray();
-        rows[0] = label + ",img/0.jpg,train,,";
-        var error = Assert.Single(Validate(_dir, Header, rows).Errors);
+        var error = Assert.Single(ValidateWith((0, label + ",img/0.jpg,train,,")).Errors);
         Assert.Equal($"row 2, column 'label': '{label}' is not valid: expected an integer", error.ToString());
     }
 
     [Fact]
     public void MissingFilesAreReportedWithTheResolvedPath()
     {
-        var csv = Write(_dir, Header, ValidRows);
-        File.Delete(_dir.File("img/3.jpg"));
+        var csv = Write(Dir, Header, ValidRows);
+        File.Delete(Dir.File("img/3.jpg"));
         var error = Assert.Single(DatasetFrame.Validate(csv).Errors);
         Assert.Equal(5, error.Row);
         Assert.Equal("path", error.Column);
-        Assert.Contains(_dir.File("img/3.jpg"), error.Message);
+        Assert.Contains(Dir.File("img/3.jpg"), error.Message);
     }
 
     [Fact]
     public void WrongDatasetRootFailsEveryPathAndANonFolderRootIsRefused()
     {
-        var csv = Write(_dir, Header, ValidRows);
-        var elsewhere = Directory.CreateDirectory(_dir.File("elsewhere")).FullName;
+        var csv = Write(Dir, Header, ValidRows);
+        var elsewhere = Directory.CreateDirectory(Dir.File("elsewhere")).FullName;
         var validation = DatasetFrame.Validate(csv, new DatasetLoadOptions { DatasetRoot = elsewhere });
         Assert.Equal(8, validation.Errors.Count(e => e.Column == "path"));
 
-        var e = Assert.Throws<OmlException>(() => DatasetFrame.Load(csv, new DatasetLoadOptions { DatasetRoot = _dir.File("nope") }));
+        var e = Assert.Throws<OmlException>(() => DatasetFrame.Load(csv, new DatasetLoadOptions { DatasetRoot = Dir.File("nope") }));
         Assert.Contains("is not a folder", e.Message);
     }
 
     [Fact]
     public void AbsolutePathsIgnoreTheRoot()
     {
-        var absolute = _dir.Write("abs/x.jpg", "");
-        var rows = ValidRows.ToArray();
-        rows[0] = $"0,{absolute},train,,";
-        var frame = DatasetFrame.Load(Write(_dir, Header, rows));
+        var absolute = Dir.Write("abs/x.jpg", "");
+        var rows = ValidRowsWith((0, $"0,{absolute},train,,"));
+        var frame = DatasetFrame.Load(Write(Dir, Header, rows));
         Assert.Equal(absolute, frame.ResolvePath(frame.Rows[0]));
-        Assert.Equal(_dir.File("img/1.jpg"), frame.ResolvePath(frame.Rows[1]));
+        Assert.Equal(Dir.File("img/1.jpg"), frame.ResolvePath(frame.Rows[1]));
     }
 
     [Fact]
     public void CheckFilesCanBeSwitchedOff()
     {
-        var csv = Write(_dir, Header, ValidRows, createFiles: false);
+        var csv = Write(Dir, Header, ValidRows, createFiles: false);
         Assert.Equal(8, DatasetFrame.Validate(csv).Errors.Count());
         Assert.True(DatasetFrame.Validate(csv, new DatasetLoadOptions { CheckFilesExist = false }).IsValid);
     }
@@ -170,7 +152,7 @@ public sealed class DatasetValidatorTests : IDisposable
     public void DroppingOneBoxColumnIsAnError()
     {
         var rows = ValidRows.Select(r => r + ",0,10,0").ToArray();
-        var error = Assert.Single(Validate(_dir, Header + ",x_1,x_2,y_1", rows).Errors);
+        var error = Assert.Single(Validate(Dir, Header + ",x_1,x_2,y_1", rows).Errors);
         Assert.Equal("found 3 of the 4 box columns; missing y_2 (give all of x_1, x_2, y_1, y_2 or none)", error.Message);
     }
 
@@ -178,7 +160,7 @@ public sealed class DatasetValidatorTests : IDisposable
     public void OneBoxColumnAllEmptyIsAnErrorOnEveryRow()
     {
         var rows = ValidRows.Select(r => r + ",0,10,0,").ToArray();
-        var errors = Validate(_dir, BoxHeader, rows).Errors.ToArray();
+        var errors = Validate(Dir, BoxHeader, rows).Errors.ToArray();
         Assert.Equal(8, errors.Length);
         Assert.All(errors, e => Assert.Contains("the box is incomplete: y_2 empty", e.Message));
     }
@@ -186,7 +168,7 @@ public sealed class DatasetValidatorTests : IDisposable
     [Fact]
     public void AllFourBoxColumnsEmptyIsValid()
     {
-        var validation = Validate(_dir, BoxHeader, ValidRows.Select(r => r + ",,,,"));
+        var validation = Validate(Dir, BoxHeader, ValidRows.Select(r => r + ",,,,"));
         Assert.True(validation.IsValid);
         Assert.All(validation.Rows, r => Assert.Null(r.Box));
     }
@@ -195,7 +177,7 @@ public sealed class DatasetValidatorTests : IDisposable
     public void RowsWithoutBoxMayStandNextToRowsWithBoxes()
     {
         // OML's validator allows this but its dataset then crashes on int(NaN) (quirk Q1, docs/oml-quirks.md)
-        var validation = Validate(_dir, BoxHeader, WithBoxes("1,5,2,8", ",,,"));
+        var validation = Validate(Dir, BoxHeader, WithBoxes("1,5,2,8", ",,,"));
         Assert.True(validation.IsValid, string.Join("\n", Errors(validation)));
         Assert.Equal(new BoundingBox(1, 5, 2, 8), validation.Rows[0].Box);
         Assert.Null(validation.Rows[1].Box);
@@ -209,25 +191,22 @@ public sealed class DatasetValidatorTests : IDisposable
     [InlineData("0,10,0,2.5", "y_2", "'2.5' is not valid: expected a whole number of pixels")]
     public void BadBoxesNameTheColumn(string box, string column, string message)
     {
-        var error = Assert.Single(Validate(_dir, BoxHeader, WithBoxes(box)).Errors);
+        var error = Assert.Single(Validate(Dir, BoxHeader, WithBoxes(box)).Errors);
         Assert.Equal((2, column, message), (error.Row, error.Column, error.Message));
     }
 
     [Fact]
     public void WholeNumbersWrittenAsFloatsAreAccepted()
     {
-        var validation = Validate(_dir, BoxHeader, WithBoxes("1.0,5.0,2.0,8.0"));
+        var validation = Validate(Dir, BoxHeader, WithBoxes("1.0,5.0,2.0,8.0"));
         Assert.Equal(new BoundingBox(1, 5, 2, 8), validation.Rows[0].Box);
     }
 
     [Fact]
     public void AllProblemsAreReportedAtOnceInOneException()
     {
-        var rows = ValidRows.ToArray();
-        rows[0] = "x,img/0.jpg,train,,";
-        rows[3] = "1,img/3.jpg,tran,,";
-        rows[6] = "3,img/6.jpg,validation,maybe,True";
-        var e = Assert.Throws<OmlException>(() => DatasetFrame.Load(Write(_dir, Header, rows)));
+        var rows = ValidRowsWith((0, "x,img/0.jpg,train,,"), (3, "1,img/3.jpg,tran,,"), (6, "3,img/6.jpg,validation,maybe,True"));
+        var e = Assert.Throws<OmlException>(() => DatasetFrame.Load(Write(Dir, Header, rows)));
         Assert.Contains("3 problems", e.Message);
         Assert.Equal(
             [
@@ -241,27 +220,21 @@ public sealed class DatasetValidatorTests : IDisposable
     [Fact]
     public void RowWithTheWrongNumberOfCellsIsAnError()
     {
-        var rows = ValidRows.ToArray();
-        rows[1] = "0,img/1.jpg,train,";
-        var error = Assert.Single(Validate(_dir, Header, rows).Errors);
+        var error = Assert.Single(ValidateWith((1, "0,img/1.jpg,train,")).Errors);
         Assert.Equal("row 3: has 4 cells but the header has 5 columns", error.ToString());
     }
 
     [Fact]
     public void EmptyPathIsAnError()
     {
-        var rows = ValidRows.ToArray();
-        rows[1] = "0,,train,,";
-        var error = Assert.Single(Validate(_dir, Header, rows).Errors);
+        var error = Assert.Single(ValidateWith((1, "0,,train,,")).Errors);
         Assert.Equal((3, "path"), (error.Row, error.Column));
     }
 
     [Fact]
     public void DuplicatePathsAreAWarning()
     {
-        var rows = ValidRows.ToArray();
-        rows[7] = "3,img/6.jpg,validation,True,True";
-        var validation = Validate(_dir, Header, rows);
+        var validation = ValidateWith((7, "3,img/6.jpg,validation,True,True"));
         Assert.True(validation.IsValid);
         var warning = Assert.Single(validation.Warnings);
         Assert.Equal("row 8, column 'path': 'img/6.jpg' appears in 2 rows (rows 8, 9); duplicated images are not excluded from their own retrieval results", warning.ToString());
@@ -270,8 +243,7 @@ public sealed class DatasetValidatorTests : IDisposable
     [Fact]
     public void TrainLabelWithOneImageIsAWarningForTheSampler()
     {
-        var rows = ValidRows.Append("5,img/8.jpg,train,,");
-        var warning = Assert.Single(Validate(_dir, Header, rows).Warnings);
+        var warning = Assert.Single(ValidateWithExtraRow("5,img/8.jpg,train,,").Warnings);
         Assert.Equal(10, warning.Row);
         Assert.Contains("train label 5 has a single image; the balance samplers need at least 2", warning.Message);
     }
@@ -279,8 +251,7 @@ public sealed class DatasetValidatorTests : IDisposable
     [Fact]
     public void QueryWhoseOnlyGalleryIsItselfIsAWarning()
     {
-        var rows = ValidRows.Append("7,img/8.jpg,validation,True,True");
-        var warning = Assert.Single(Validate(_dir, Header, rows).Warnings);
+        var warning = Assert.Single(ValidateWithExtraRow("7,img/8.jpg,validation,True,True").Warnings);
         Assert.Equal(10, warning.Row);
         Assert.Contains("no ground truth", warning.Message);
     }
@@ -289,7 +260,7 @@ public sealed class DatasetValidatorTests : IDisposable
     public void LabelWithSeveralCategoriesIsAWarningAndTheLastWins()
     {
         var rows = ValidRows.Select((r, i) => r + "," + (i == 1 ? "shoes" : "bags")).ToArray();
-        var csv = Write(_dir, Header + ",category", rows);
+        var csv = Write(Dir, Header + ",category", rows);
         var validation = DatasetFrame.Validate(csv);
         var warning = Assert.Single(validation.Warnings);
         Assert.Equal("row 2, column 'category': label 0 has several categories ('bags', 'shoes'); the last one, 'shoes', is used (as OML does)", warning.ToString());
@@ -301,14 +272,14 @@ public sealed class DatasetValidatorTests : IDisposable
     [Fact]
     public void DuplicateHeaderColumnIsAnError()
     {
-        var validation = Validate(_dir, Header + ",label", ValidRows.Select(r => r + ",0"));
+        var validation = Validate(Dir, Header + ",label", ValidRows.Select(r => r + ",0"));
         Assert.Contains(validation.Errors, e => e.Message == "the header names column 'label' 2 times");
     }
 
     [Fact]
     public void TextDataframesAreRefusedWithTheReason()
     {
-        var error = Assert.Single(Validate(_dir, "label,text,split,is_query,is_gallery", ValidRows).Errors);
+        var error = Assert.Single(Validate(Dir, "label,text,split,is_query,is_gallery", ValidRows).Errors);
         Assert.Contains("text datasets are not supported", error.Message);
     }
 }

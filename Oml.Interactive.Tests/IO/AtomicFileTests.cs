@@ -1,5 +1,4 @@
 using Oml.IO;
-using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.IO;
 

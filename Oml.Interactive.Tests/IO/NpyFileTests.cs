@@ -1,16 +1,11 @@
 using System.Buffers.Binary;
 using System.Text;
 using Oml.IO;
-using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.IO;
 
-public sealed class NpyFileTests : IDisposable
+public sealed class NpyFileTests : TempDirectoryTest
 {
-    private readonly TempDirectory _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
     /// <summary>A .npy file as numpy writes it: magic, version, header length, a padded dict header, raw data.</summary>
     private string Write(string name, string descr, bool fortran, string shape, byte[] data, int version = 1)
     {
@@ -25,7 +20,7 @@ public sealed class NpyFileTests : IDisposable
         else bytes.AddRange(BitConverter.GetBytes((uint)header.Length));
         bytes.AddRange(Encoding.Latin1.GetBytes(header));
         bytes.AddRange(data);
-        var path = _dir.File(name);
+        var path = Dir.File(name);
         File.WriteAllBytes(path, bytes.ToArray());
         return path;
     }
@@ -35,7 +30,7 @@ public sealed class NpyFileTests : IDisposable
     [Fact]
     public void WriteThenReadRoundTrips()
     {
-        var path = _dir.File("e.npy");
+        var path = Dir.File("e.npy");
         NpyFile.WriteMatrix(path, new NpyArray([1, 2, 3, 4, 5, 6], 2, 3));
         var array = NpyFile.ReadMatrix(path);
         Assert.Equal((2, 3), (array.Rows, array.Columns));
@@ -75,8 +70,8 @@ public sealed class NpyFileTests : IDisposable
     [Fact]
     public void NotAnNpyFileIsAClearError()
     {
-        var path = _dir.Write("t.npy", "label,path\n");
+        var path = Dir.Write("t.npy", "label,path\n");
         Assert.Contains("is not a NumPy .npy file", Assert.Throws<OmlException>(() => NpyFile.ReadMatrix(path)).Message);
-        Assert.Contains("file not found", Assert.Throws<OmlException>(() => NpyFile.ReadMatrix(_dir.File("none.npy"))).Message);
+        Assert.Contains("file not found", Assert.Throws<OmlException>(() => NpyFile.ReadMatrix(Dir.File("none.npy"))).Message);
     }
 }

@@ -1,25 +1,18 @@
-using Oml.Data;
 using Oml.Data.Sources;
 using Oml.Images;
 using Oml.Registries;
-using Oml.Tests.Infrastructure;
-using TorchSharp;
 
 namespace Oml.Tests.Images;
 
 /// <summary>A validated frame's split as batches of transformed images (the mock dataset, 64 px).</summary>
-public sealed class ImageDatasetTests : IDisposable
+public sealed class ImageDatasetTests : TempDirectoryTest
 {
-    private readonly TempDirectory _dir = new();
-
     public ImageDatasetTests()
     {
-        MockDatasetGenerator.Generate(_dir.Path, new MockDatasetOptions { Classes = 4, PerClass = 4, Size = 64, Seed = 5 });
+        MockDatasetGenerator.Generate(Dir.Path, new MockDatasetOptions { Classes = 4, PerClass = 4, Size = 64, Seed = 5 });
     }
 
-    public void Dispose() => _dir.Dispose();
-
-    private DatasetFrame Frame(string csv = "df.csv") => DatasetFrame.Load(_dir.File(csv));
+    private DatasetFrame Frame(string csv = "df.csv") => DatasetFrame.Load(Dir.File(csv));
 
     private static IImageTransform Transform(string name, int size = 32) =>
         Registry.Transforms.Create(name, BlockArgs.From("transforms.args", ("im_size", size)));
@@ -83,12 +76,12 @@ public sealed class ImageDatasetTests : IDisposable
     {
         var rows = Frame().Rows.ToArray();
         rows[12] = rows[12] with { Box = new BoundingBox(10, 70, 0, 20) };
-        DatasetCsv.Write(_dir.File("bad_box.csv"), rows);
+        DatasetCsv.Write(Dir.File("bad_box.csv"), rows);
         var dataset = ImageDataset.Validation(Frame("bad_box.csv"), Transform("norm_resize_torch"));
         var index = dataset.Rows.ToList().FindIndex(r => r.RowNumber == 14);
 
         var e = Assert.Throws<OmlException>(() => dataset.LoadBatch([0, index]).Dispose());
-        Assert.StartsWith($"{_dir.File("bad_box.csv")} row 14 ({rows[12].Path}): ", e.Message);
+        Assert.StartsWith($"{Dir.File("bad_box.csv")} row 14 ({rows[12].Path}): ", e.Message);
         Assert.Contains("does not fit in the image of 64x64 pixels", e.Message);
 
         var problem = Assert.Single(DatasetImageCheck.Run(Frame("bad_box.csv")));

@@ -1,4 +1,3 @@
-using Oml.Data;
 using Oml.Images;
 
 namespace Oml.Tests.Images;

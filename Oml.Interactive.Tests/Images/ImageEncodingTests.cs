@@ -1,5 +1,4 @@
 using Oml.Images;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Images;
 

@@ -1,6 +1,5 @@
 using Oml.Images;
 using Oml.Registries;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Images;
 

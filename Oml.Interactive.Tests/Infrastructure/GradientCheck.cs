@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Oml.Tests.Infrastructure;
 
 /// <summary>Central differences in float64 against autograd, for every component of the input.</summary>

@@ -2,17 +2,14 @@ using System.Globalization;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
-using Oml.Data;
 using Oml.Data.Sources;
 using Oml.Interactive;
 using Oml.IO;
 using Oml.Metrics;
 using Oml.Pipelines;
-using Oml.Tests.Infrastructure;
 using Oml.Training;
 using Oml.Visualization;
 using static Oml.Tests.Visualization.ViewTestData;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Interactive;
 

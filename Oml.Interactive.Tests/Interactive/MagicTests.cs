@@ -1,38 +1,33 @@
 using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Events;
-using Microsoft.DotNet.Interactive.Formatting;
-using Oml.Data;
 using Oml.Data.Sources;
 using Oml.Interactive;
-using Oml.Tests.Infrastructure;
-using Oml.Tests.Pipelines;
 
 namespace Oml.Tests.Interactive;
 
 [Collection(KernelCollection.Name)]
-public sealed class MagicTests : IDisposable
+public sealed class MagicTests : TrainingKernelTest
 {
-    private readonly CompositeKernel _kernel = KernelHost.Create();
-    private readonly TempDirectory _directory = new();
-    private readonly TrainingFixture _data = new();
-
-    public MagicTests()
+    /// <summary>The commands of type <typeparamref name="T"/> that the kernel handles from now on.</summary>
+    private List<T> Captured<T>() where T : KernelCommand
     {
-        OmlKernelExtension.Load(_kernel);
+        var commands = new List<T>();
+        Kernel.AddMiddleware(async (command, context, next) =>
+        {
+            if (command is T t) commands.Add(t);
+            await next(command, context);
+        });
+        return commands;
     }
 
     [Fact]
     public async Task Options_bind_from_csharp_variables_and_several_set_values_apply()
     {
-        var commands = new List<OmlTrain>();
-        _kernel.AddMiddleware(async (command, context, next) =>
-        {
-            if (command is OmlTrain t) commands.Add(t);
-            await next(command, context);
-        });
-        (await _kernel.SubmitCodeAsync("var cfg = \"no/such/config.yaml\"; var lr = \"optimizer.args.lr=0.5\";")).AssertSucceeded();
+        var commands = Captured<OmlTrain>();
+        (await Kernel.SubmitCodeAsync("var cfg = \"no/such/config.yaml\"; var lr = \"optimizer.args.lr=0.5\";")).AssertSucceeded();
 
-        var result = await _kernel.SubmitCodeAsync("#!oml-train --config @csharp:cfg --set max_epochs=3 --set @csharp:lr --name run");
+        var result = await Kernel.SubmitCodeAsync("#!oml-train --config @csharp:cfg --set max_epochs=3 --set @csharp:lr --name run");
 
         var bound = Assert.Single(commands);   // the handler completes --set (see RepeatedOptions) on the same command object
         Assert.Equal("no/such/config.yaml", bound.Config);
@@ -44,13 +39,8 @@ public sealed class MagicTests : IDisposable
     [Fact]
     public async Task A_single_set_and_the_implicit_config_bind_too()
     {
-        var commands = new List<OmlValidate>();
-        _kernel.AddMiddleware(async (command, context, next) =>
-        {
-            if (command is OmlValidate v) commands.Add(v);
-            await next(command, context);
-        });
-        await _kernel.SubmitCodeAsync("#!oml-validate \"some dir/cfg.yaml\" --set bs_val=4");
+        var commands = Captured<OmlValidate>();
+        await Kernel.SubmitCodeAsync("#!oml-validate \"some dir/cfg.yaml\" --set bs_val=4");
         var bound = Assert.Single(commands);
         Assert.Equal("some dir/cfg.yaml", bound.Config);
         Assert.Equal(["bs_val=4"], bound.Set);
@@ -59,16 +49,16 @@ public sealed class MagicTests : IDisposable
     [Fact]
     public async Task A_bad_config_fails_the_cell_with_the_oml_message_without_a_stack_trace_and_the_kernel_stays_usable()
     {
-        var config = _directory.Write("bad.yaml", _data.Config(_directory.File("logs")) + "\nno_such_key: 1\n");
+        var config = Dir.Write("bad.yaml", TrainingData.Config(Dir.File("logs")) + "\nno_such_key: 1\n");
 
-        var result = await _kernel.SubmitCodeAsync($"#!oml-train --config \"{config}\" --set max_epochs=1");
+        var result = await Kernel.SubmitCodeAsync($"#!oml-train --config \"{config}\" --set max_epochs=1");
 
         var message = result.Failure();
         Assert.NotNull(message);
         Assert.Contains("no_such_key", message);
         Assert.DoesNotContain("   at ", message);
         Assert.DoesNotContain("OmlException", message);
-        var next = await _kernel.SubmitCodeAsync("40 + 2");
+        var next = await Kernel.SubmitCodeAsync("40 + 2");
         next.AssertSucceeded();
         Assert.Equal(42, next.ReturnValue());
     }
@@ -76,13 +66,13 @@ public sealed class MagicTests : IDisposable
     [Fact]
     public async Task Dataset_magic_shows_the_frame_and_binds_it()
     {
-        var csv = Path.Combine(_data.DatasetRoot, "df.csv");
-        var result = await _kernel.SubmitCodeAsync($"#!oml-dataset \"{csv}\" --name ds");
+        var csv = Path.Combine(TrainingData.DatasetRoot, "df.csv");
+        var result = await Kernel.SubmitCodeAsync($"#!oml-dataset \"{csv}\" --name ds");
         result.AssertSucceeded();
         var shown = Assert.Single(result.Events.OfType<DisplayedValueProduced>());
         Assert.Contains("oml-dataset", shown.Html());
 
-        var next = await _kernel.SubmitCodeAsync("ds.Rows.Count");
+        var next = await Kernel.SubmitCodeAsync("ds.Rows.Count");
         next.AssertSucceeded();
         Assert.Equal(64, next.ReturnValue());
     }
@@ -90,12 +80,12 @@ public sealed class MagicTests : IDisposable
     [Fact]
     public async Task Train_magic_updates_one_live_display_binds_the_run_and_shows_the_worst_queries()
     {
-        var config = _directory.Write("train.yaml", _data.Config(_directory.File("logs")));
+        var config = Dir.Write("train.yaml", TrainingData.Config(Dir.File("logs")));
         var events = new List<KernelEvent>();
-        using var subscription = _kernel.KernelEvents.Subscribe(events.Add);
+        using var subscription = Kernel.KernelEvents.Subscribe(events.Add);
         OmlKernelExtension.LiveUpdateInterval = TimeSpan.FromMilliseconds(100);
 
-        var result = await _kernel.SubmitCodeAsync($"#!oml-train --config \"{config}\" --set max_epochs=2 --set bs_val=16 --name run");
+        var result = await Kernel.SubmitCodeAsync($"#!oml-train --config \"{config}\" --set max_epochs=2 --set bs_val=16 --name run");
 
         result.AssertSucceeded();
         var produced = result.Events.OfType<DisplayedValueProduced>().ToArray();
@@ -112,18 +102,18 @@ public sealed class MagicTests : IDisposable
         Assert.DoesNotContain("class=\"oml-live\"", final);
         Assert.Contains("data:image/jpeg;base64,", final);
 
-        var next = await _kernel.SubmitCodeAsync("run.History.Count");
+        var next = await Kernel.SubmitCodeAsync("run.History.Count");
         next.AssertSucceeded();
         Assert.Equal(2, next.ReturnValue());
-        Assert.True(File.Exists((await _kernel.SubmitCodeAsync("run.LastCheckpoint")).ReturnValue() as string));
+        Assert.True(File.Exists((await Kernel.SubmitCodeAsync("run.LastCheckpoint")).ReturnValue() as string));
     }
 
     [Fact]
     public async Task Validate_magic_shows_metrics_and_worst_query_grids_with_thumbnails()
     {
-        var config = _directory.Write("val.yaml", _data.Config(_directory.File("logs")) + $"\nsave_dir: {_directory.File("val")}\n");
+        var config = Dir.Write("val.yaml", TrainingData.Config(Dir.File("logs")) + $"\nsave_dir: {Dir.File("val")}\n");
 
-        var result = await _kernel.SubmitCodeAsync($"#!oml-validate --config \"{config}\" --name val");
+        var result = await Kernel.SubmitCodeAsync($"#!oml-validate --config \"{config}\" --name val");
 
         result.AssertSucceeded();
         var html = result.Events.OfType<DisplayEvent>().Last().Html();
@@ -136,20 +126,20 @@ public sealed class MagicTests : IDisposable
         var queryFrames = html.Split(Oml.Visualization.TileColors.Css(Oml.Visualization.ImageTileKind.Query)).Length - 1;
         Assert.True(queryFrames >= 5 * grids, $"{queryFrames} query frames in {grids} grids");
         Assert.Contains(Oml.Visualization.TileColors.Css(Oml.Visualization.ImageTileKind.Correct), html);
-        var next = await _kernel.SubmitCodeAsync("val.Result.Queries");
+        var next = await Kernel.SubmitCodeAsync("val.Result.Queries");
         next.AssertSucceeded();
         Assert.Equal(32, next.ReturnValue());
 
         // --worst 2 --metrics: one metric, two queries; --worst 0: no grid; a bad --worst is one line naming the option
-        var two = await _kernel.SubmitCodeAsync($"#!oml-validate --config \"{config}\" --worst 2 --metrics OVERALL/map/5");
+        var two = await Kernel.SubmitCodeAsync($"#!oml-validate --config \"{config}\" --worst 2 --metrics OVERALL/map/5");
         two.AssertSucceeded();
         var twoHtml = System.Net.WebUtility.HtmlDecode(two.Events.OfType<DisplayEvent>().Last().Html());
         Assert.Equal(1, twoHtml.Split("oml-retrieval-grid").Length - 1);
         Assert.Contains("2 worst queries by OVERALL/map/5", twoHtml);
-        var none = await _kernel.SubmitCodeAsync($"#!oml-validate --config \"{config}\" --worst 0");
+        var none = await Kernel.SubmitCodeAsync($"#!oml-validate --config \"{config}\" --worst 0");
         none.AssertSucceeded();
         Assert.DoesNotContain("oml-retrieval-grid", none.Events.OfType<DisplayEvent>().Last().Html());
-        var bad = await _kernel.SubmitCodeAsync($"#!oml-validate --config \"{config}\" --worst many");
+        var bad = await Kernel.SubmitCodeAsync($"#!oml-validate --config \"{config}\" --worst many");
         var failed = Assert.Single(bad.Events.OfType<CommandFailed>());
         Assert.Equal("#!oml-validate --worst many: expected a whole number of queries, 0 or more", failed.Message);
     }
@@ -158,37 +148,28 @@ public sealed class MagicTests : IDisposable
     public async Task Validate_and_predict_magics_take_the_offline_pretrained_key()
     {
         const string pretrained = "--set extractor.args.arch=resnet18_mlnet --set extractor.args.weights=resnet18_mlnet_imagenet";
-        var config = _directory.Write("val.yaml", _data.Config(_directory.File("logs")) + $"\nsave_dir: {_directory.File("val")}\nlog_images: false\n");
-        var validate = await _kernel.SubmitCodeAsync(
+        var config = Dir.Write("val.yaml", TrainingData.Config(Dir.File("logs")) + $"\nsave_dir: {Dir.File("val")}\nlog_images: false\n");
+        var validate = await Kernel.SubmitCodeAsync(
             $"#!oml-validate --config \"{config}\" {pretrained} --set transforms_val.name=norm_resize_mlnet --name zeroShot");
         validate.AssertSucceeded();
-        var cmc = await _kernel.SubmitCodeAsync("zeroShot.Result.Metrics[\"OVERALL/cmc/1\"]");
+        var cmc = await Kernel.SubmitCodeAsync("zeroShot.Result.Metrics[\"OVERALL/cmc/1\"]");
         cmc.AssertSucceeded();
         Assert.True((double)cmc.ReturnValue()! > 0.4, $"zero-shot cmc/1 {cmc.ReturnValue()}");
 
-        var predictConfig = _directory.Write("predict.yaml", $$$"""
+        var predictConfig = Dir.Write("predict.yaml", $$$"""
             accelerator: cpu
-            dataset_root: {{{_data.DatasetRoot}}}
+            dataset_root: {{{TrainingData.DatasetRoot}}}
             dataframe: df.csv
-            save_dir: {{{_directory.File("pred")}}}
+            save_dir: {{{Dir.File("pred")}}}
             bs: 16
             num_workers: 0
             transforms_predict: {name: norm_resize_mlnet, args: {im_size: 32}}
             extractor: {name: resnet, args: {arch: resnet18, remove_fc: true, weights: null}}
             """);
-        var predict = await _kernel.SubmitCodeAsync($"#!oml-predict --config \"{predictConfig}\" {pretrained} --name embedded");
+        var predict = await Kernel.SubmitCodeAsync($"#!oml-predict --config \"{predictConfig}\" {pretrained} --name embedded");
         predict.AssertSucceeded();
-        var shape = await _kernel.SubmitCodeAsync("(embedded.Images, embedded.Dimensions, embedded.Embeddings.Length)");
+        var shape = await Kernel.SubmitCodeAsync("(embedded.Images, embedded.Dimensions, embedded.Embeddings.Length)");
         shape.AssertSucceeded();
         Assert.Equal((64, 512, 64 * 512), shape.ReturnValue());
-    }
-
-    public void Dispose()
-    {
-        OmlKernelExtension.LiveUpdateInterval = TimeSpan.FromMilliseconds(500);
-        _kernel.Dispose();
-        _directory.Dispose();
-        _data.Dispose();
-        Formatter.ResetToDefault();
     }
 }

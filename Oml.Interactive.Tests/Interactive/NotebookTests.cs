@@ -7,7 +7,6 @@ using Microsoft.DotNet.Interactive.Formatting;
 using Oml.Interactive;
 using Oml.Pipelines;
 using Oml.Registries;
-using Oml.Tests.Infrastructure;
 using Xunit.Sdk;
 
 namespace Oml.Tests.Interactive;

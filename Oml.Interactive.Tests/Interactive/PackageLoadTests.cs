@@ -3,7 +3,6 @@ using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
 using Oml.Interactive;
-using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.Interactive;
 

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.DotNet.Interactive.Formatting;
 using Oml.Interactive;
-using Oml.Tests.Infrastructure;
 using XPlot.Plotly;
 using static Oml.Tests.Interactive.PlotlyAssert;
 

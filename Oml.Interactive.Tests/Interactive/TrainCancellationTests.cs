@@ -2,10 +2,7 @@ using System.Diagnostics;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Events;
-using Microsoft.DotNet.Interactive.Formatting;
 using Oml.Interactive;
-using Oml.Tests.Infrastructure;
-using Oml.Tests.Pipelines;
 using Oml.Training;
 
 namespace Oml.Tests.Interactive;
@@ -16,15 +13,10 @@ namespace Oml.Tests.Interactive;
 /// a cancelled task); the pipeline sees the cell's token, stops within a step and writes <c>last.ckpt</c>.
 /// </summary>
 [Collection(KernelCollection.Name)]
-public sealed class TrainCancellationTests : IDisposable
+public sealed class TrainCancellationTests : TrainingKernelTest
 {
-    private readonly CompositeKernel _kernel = KernelHost.Create();
-    private readonly TempDirectory _directory = new();
-    private readonly TrainingFixture _data = new();
-
     public TrainCancellationTests()
     {
-        OmlKernelExtension.Load(_kernel);
         OmlKernelExtension.LiveUpdateInterval = TimeSpan.FromMilliseconds(100);
     }
 
@@ -33,21 +25,21 @@ public sealed class TrainCancellationTests : IDisposable
     [InlineData(false)]
     public async Task Cancelling_a_training_cell_stops_it_early_keeps_a_last_checkpoint_and_the_kernel_stays_usable(bool cancelCommand)
     {
-        var logs = _directory.File("logs");
-        var config = _directory.Write("train.yaml", _data.Config(logs));
+        var logs = Dir.File("logs");
+        var config = Dir.Write("train.yaml", TrainingData.Config(logs));
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         var firstUpdate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var subscription = _kernel.KernelEvents.Subscribe(e =>
+        using var subscription = Kernel.KernelEvents.Subscribe(e =>
         {
             if (e is DisplayedValueUpdated) firstUpdate.TrySetResult();
         });
 
-        var submit = _kernel.SendAsync(new SubmitCode($"#!oml-train --config \"{config}\" --set max_epochs=200 --name run"), cts.Token);
+        var submit = Kernel.SendAsync(new SubmitCode($"#!oml-train --config \"{config}\" --set max_epochs=200 --name run"), cts.Token);
         await firstUpdate.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
         var sinceCancel = Stopwatch.StartNew();
         if (cancelCommand)
         {
-            (await _kernel.SendAsync(new Cancel(), TestContext.Current.CancellationToken)).AssertSucceeded();
+            (await Kernel.SendAsync(new Cancel(), TestContext.Current.CancellationToken)).AssertSucceeded();
             var result = await submit.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
             Assert.Equal("Command cancelled.", result.Failure());
             Assert.DoesNotContain(result.Events.OfType<DisplayedValueProduced>(), p => p.Html().Contains("oml-training-run", StringComparison.Ordinal));
@@ -70,20 +62,11 @@ public sealed class TrainCancellationTests : IDisposable
         Assert.Equal(written, File.GetLastWriteTimeUtc(last)); // training really stopped: no later epoch rewrote it
 
         // the cancelled cell binds nothing, not even after the pipeline returned (the trained model was freed)
-        var unbound = await _kernel.SubmitCodeAsync("run");
+        var unbound = await Kernel.SubmitCodeAsync("run");
         Assert.Contains(unbound.Events, e => e is Microsoft.DotNet.Interactive.Events.CommandFailed);
 
-        var next = await _kernel.SubmitCodeAsync("1 + 1");
+        var next = await Kernel.SubmitCodeAsync("1 + 1");
         next.AssertSucceeded();
         Assert.Equal(2, next.ReturnValue());
-    }
-
-    public void Dispose()
-    {
-        OmlKernelExtension.LiveUpdateInterval = TimeSpan.FromMilliseconds(500);
-        _kernel.Dispose();
-        _directory.Dispose();
-        _data.Dispose();
-        Formatter.ResetToDefault();
     }
 }

@@ -1,8 +1,5 @@
 using Oml.Functional;
 using Oml.Losses;
-using TorchSharp;
-using Oml.Tests.Infrastructure;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Losses;
 

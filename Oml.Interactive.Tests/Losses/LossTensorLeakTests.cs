@@ -1,8 +1,6 @@
 using Oml.Functional;
 using Oml.Losses;
 using Oml.Miners;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Losses;
 

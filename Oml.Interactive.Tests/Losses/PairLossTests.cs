@@ -1,7 +1,4 @@
 using Oml.Losses;
-using TorchSharp;
-using Oml.Tests.Infrastructure;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Losses;
 

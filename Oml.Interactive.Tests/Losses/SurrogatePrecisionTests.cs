@@ -1,6 +1,4 @@
 using Oml.Losses;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Losses;
 

@@ -1,6 +1,5 @@
 using Oml.Metrics;
 using Oml.Retrieval;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Metrics;
 

@@ -1,6 +1,4 @@
 using Oml.Metrics.Functional;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Metrics;
 

@@ -1,7 +1,6 @@
 using Oml.Metrics;
 using Oml.Metrics.Functional;
 using Oml.Retrieval;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Metrics;
 

@@ -1,7 +1,6 @@
 using Oml;
 using Oml.Losses;
 using Oml.Miners;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Miners;
 

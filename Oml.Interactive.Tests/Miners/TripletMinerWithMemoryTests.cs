@@ -1,6 +1,5 @@
 using Oml;
 using Oml.Miners;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Miners;
 

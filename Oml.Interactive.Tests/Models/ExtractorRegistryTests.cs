@@ -1,9 +1,7 @@
 using Oml.Models;
 using Oml.Registries;
-using Oml.Tests.Infrastructure;
 using Oml.Training;
 using Oml.Weights;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Models;
 

@@ -1,6 +1,4 @@
 using Oml.Models;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Models;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Oml.IO;
 using Oml.Models;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Models;
 

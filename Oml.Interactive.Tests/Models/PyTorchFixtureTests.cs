@@ -1,7 +1,5 @@
 using Oml.Models;
-using TorchSharp;
 using TorchSharp.PyBridge;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Models;
 

@@ -1,5 +1,4 @@
 using Oml.Models;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Models;
 

@@ -1,7 +1,4 @@
 using Oml.Models;
-using Oml.Tests.Infrastructure;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Models;
 

@@ -2,9 +2,7 @@ using Oml.Config;
 using Oml.Metrics;
 using Oml.Pipelines;
 using Oml.Registries;
-using Oml.Tests.Infrastructure;
 using Oml.Training;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Pipelines;
 

@@ -1,6 +1,5 @@
 using Oml.Data.Sources;
 using Oml.Pipelines;
-using Oml.Tests.Infrastructure;
 using Oml.Training;
 
 namespace Oml.Tests.Pipelines;

@@ -2,7 +2,6 @@ using Oml.Losses;
 using Oml.Pipelines;
 using Oml.Pipelines.Events;
 using Oml.Registries;
-using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.Pipelines;
 

@@ -5,11 +5,8 @@ using Oml.Models;
 using Oml.Pipelines;
 using Oml.Pipelines.Events;
 using Oml.Registries;
-using Oml.Tests.Infrastructure;
 using Oml.Training;
 using Oml.Weights;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Pipelines;
 

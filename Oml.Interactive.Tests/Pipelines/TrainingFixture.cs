@@ -1,5 +1,4 @@
 using Oml.Data.Sources;
-using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.Pipelines;
 

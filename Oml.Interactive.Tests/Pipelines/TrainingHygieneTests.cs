@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.Pipelines;
 

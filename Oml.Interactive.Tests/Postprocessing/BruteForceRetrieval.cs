@@ -1,6 +1,5 @@
 using Oml.Postprocessing;
 using Oml.Retrieval;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Postprocessing;
 

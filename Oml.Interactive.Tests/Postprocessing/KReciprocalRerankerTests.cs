@@ -1,7 +1,6 @@
 using Oml.Metrics.Functional;
 using Oml.Postprocessing;
 using Oml.Retrieval;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Postprocessing;
 

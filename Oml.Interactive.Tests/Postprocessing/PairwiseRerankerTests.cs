@@ -1,8 +1,6 @@
 using Oml.Metrics.Functional;
 using Oml.Postprocessing;
 using Oml.Retrieval;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Postprocessing;
 

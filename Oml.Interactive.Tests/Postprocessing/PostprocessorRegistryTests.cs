@@ -2,7 +2,6 @@ using Oml.Metrics;
 using Oml.Postprocessing;
 using Oml.Registries;
 using Oml.Retrieval;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Postprocessing;
 

@@ -1,6 +1,4 @@
 using Oml.Postprocessing;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Postprocessing;
 

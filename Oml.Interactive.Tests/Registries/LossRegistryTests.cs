@@ -2,7 +2,6 @@ using Oml.Losses;
 using Oml.Miners;
 using Oml.Registries;
 using static Oml.Tests.Registries.OmlBlockFixtures;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Registries;
 

@@ -1,8 +1,6 @@
 using Oml.Optimization;
 using Oml.Registries;
-using TorchSharp;
 using static Oml.Tests.Registries.OmlBlockFixtures;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Registries;
 

@@ -1,6 +1,4 @@
 using Oml.Retrieval;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Retrieval;
 

@@ -1,5 +1,4 @@
 using Oml.Runtime;
-using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.Runtime;
 

@@ -1,5 +1,4 @@
 using Oml.Runtime;
-using TorchSharp;
 
 namespace Oml.Tests.Runtime;
 

@@ -1,6 +1,4 @@
-using Oml.Tests.Infrastructure;
 using Oml.Training;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Training;
 

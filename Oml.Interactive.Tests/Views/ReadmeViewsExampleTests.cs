@@ -1,29 +1,22 @@
 using Microsoft.Data.Analysis;
 using Oml.Analysis;
-using Oml.Data;
 using Oml.Metrics;
 using Oml.Pipelines;
 using Oml.Postprocessing;
-using Oml.Tests.Infrastructure;
 using Oml.Training;
 using Oml.Views;
 using static Oml.Tests.Visualization.ViewTestData;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Views;
 
 /// <summary>The README's "Results and views" block, line by line, on small real results, so the README stays true.</summary>
-public sealed class ReadmeViewsExampleTests : IDisposable
+public sealed class ReadmeViewsExampleTests : TempDirectoryTest
 {
-    private readonly TempDirectory _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
     [Fact]
     public void The_readme_views_block_runs_as_written()
     {
         long[] labels = [0, 0, 1, 1, 2, 2, 3, 3];
-        var frame = Frame(_dir, labels.Select((label, i) => (DatasetSplit.Validation, label, (string?)(i < 4 ? "shoes" : "bags"))).ToArray());
+        var frame = Frame(Dir, labels.Select((label, i) => (DatasetSplit.Validation, label, (string?)(i < 4 ? "shoes" : "bags"))).ToArray());
         using var scope = NewDisposeScope();
         var features = tensor(new float[] { 0, 0.1f, 1, 1.1f, 2, 0.04f, 5, 5.1f }, [8, 1]);
         var args = new MetricArgs { CmcTopK = [1, 5] };
@@ -38,7 +31,7 @@ public sealed class ReadmeViewsExampleTests : IDisposable
         var pairwise = Validation(plainResult, "pairwise");
         using var run = new TrainRunResult
         {
-            RunDirectory = _dir.Path, StopReason = TrainStopReason.Completed, EpochsCompleted = 1, MonitoredMetric = "OVERALL/cmc/1",
+            RunDirectory = Dir.Path, StopReason = TrainStopReason.Completed, EpochsCompleted = 1, MonitoredMetric = "OVERALL/cmc/1",
             BestMetric = plainResult.Metrics["OVERALL/cmc/1"],
             History = [new EpochRecord(0, 0.5, 1, 1e-3, plainResult.Metrics)], LastMetrics = plainResult.Metrics,
             StepLosses = [(1, 0.5)], LastValidation = plainResult, Frame = frame,
@@ -50,7 +43,7 @@ public sealed class ReadmeViewsExampleTests : IDisposable
         var worst = retrieval.Worst("OVERALL/map/5", n: 4);      // a grid: query, top results (green/red), ground truth
         retrieval.Worst("cmc/1", n: 3, category: "shoes");
         retrieval.Query(7, topN: 5);  retrieval.Queries([3, 5]);  retrieval.PerQuery("OVERALL/cmc/1");
-        File.WriteAllText(_dir.File("worst.html"), worst.ToHtml());
+        File.WriteAllText(Dir.File("worst.html"), worst.ToHtml());
 
         var fromEmbeddings = RetrievalReport.FromEmbeddings(features, frame);   // any [N_validation, D] embeddings
         val.BeforeAfter();                                        // queries a postprocessor fixed / broke, plain above post-processed
@@ -63,7 +56,7 @@ public sealed class ReadmeViewsExampleTests : IDisposable
         // --- end of the block ---
 
         Assert.Equal([5, 4, 0, 1], worst.Queries);
-        Assert.Contains("4 worst queries by OVERALL/map/5", File.ReadAllText(_dir.File("worst.html")));
+        Assert.Contains("4 worst queries by OVERALL/map/5", File.ReadAllText(Dir.File("worst.html")));
         Assert.Equal(plainResult.Metrics["OVERALL/map/5"], fromEmbeddings.Result.Metrics["OVERALL/map/5"]);
         Assert.Equal([2, 3, 6, 7], val.BeforeAfter().Broken);   // each loses its only neighbour of the same label
         var compared = plain.Compare(("k_reciprocal", reciprocal), ("pairwise", pairwise)).ToString();

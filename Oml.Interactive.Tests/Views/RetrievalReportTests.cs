@@ -1,42 +1,33 @@
-using Oml.Data;
 using Oml.Metrics;
 using Oml.Postprocessing;
-using Oml.Tests.Infrastructure;
+using Oml.Tests.Visualization;
 using Oml.Views;
 using Oml.Visualization;
 using static Oml.Tests.Visualization.ViewTestData;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Views;
 
 /// <summary>
-/// The retrieval views on a validation set whose retrieval is known: 1-d embeddings = label, except row 5 (label 2)
-/// next to label 0, rows 6-7 (label 3) share a sequence (no ground truth). Rows 0-3 are category "a", 4-7 "b".
+/// The retrieval views on <see cref="KnownRetrieval"/>, rows 0-3 of category "a", 4-7 "b".
 /// Queries 0, 1, 4, 5 miss at the top: their first correct result is at rank 2, 2, 4, 5.
 /// </summary>
-public sealed class RetrievalReportTests : IDisposable
+public sealed class RetrievalReportTests : TempDirectoryTest
 {
-    private static readonly long[] Labels = [0, 0, 1, 1, 2, 2, 3, 3];
-    private static readonly float[] Embeddings = [0, 0.1f, 1, 1.1f, 2, 0.04f, 5, 5.1f];
-
-    private readonly TempDirectory _dir = new();
     private readonly DatasetFrame _frame;
     private readonly EmbeddingMetricsResult _plain;
     private readonly EmbeddingMetricsResult _thresholded;
 
     public RetrievalReportTests()
     {
-        var frame = Frame(_dir, Labels.Select((label, i) => (DatasetSplit.Validation, label, (string?)(i < 4 ? "a" : "b"))).ToArray());
-        _frame = DatasetFrame.FromRows(frame.Rows.Select((r, i) => r with { Sequence = i >= 6 ? "shared" : $"s{i}" }).ToArray(), _dir.Path);
+        var frame = Frame(Dir, KnownRetrieval.Labels.Select((label, i) => (DatasetSplit.Validation, label, (string?)(i < 4 ? "a" : "b"))).ToArray());
+        _frame = DatasetFrame.FromRows(frame.Rows.Select((r, i) => r with { Sequence = KnownRetrieval.Sequence(i) }).ToArray(), Dir.Path);
         using var scope = NewDisposeScope();
-        var embeddings = tensor(Embeddings, [Embeddings.Length, 1]);
+        var embeddings = KnownRetrieval.EmbeddingTensor();
         var args = new MetricArgs { CmcTopK = [1, 5] };
         _plain = EmbeddingMetrics.Compute(embeddings, ValidationSet.Setup(_frame), args, ValidationSet.Categories(_frame));
         // keeps only neighbours closer than 0.05: queries 2 and 3 lose their correct top result
         _thresholded = EmbeddingMetrics.Compute(embeddings, ValidationSet.Setup(_frame), args, ValidationSet.Categories(_frame), postprocessor: new ConstantThresholding(0.05f));
     }
-
-    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public void Ties_on_a_metric_are_ordered_by_first_correct_rank_then_by_the_gap_to_the_top_result()
@@ -101,7 +92,7 @@ public sealed class RetrievalReportTests : IDisposable
     public void From_embeddings_computes_the_retrieval_of_the_validation_split_and_checks_the_shape()
     {
         using var scope = NewDisposeScope();
-        var report = RetrievalReport.FromEmbeddings(tensor(Embeddings, [Embeddings.Length, 1]), _frame);
+        var report = RetrievalReport.FromEmbeddings(KnownRetrieval.EmbeddingTensor(), _frame);
         // mAP@5 of the 6 scored queries: 1/2, 1/2, 1, 1, 1/4, 1/5 (first correct at rank 2, 2, 1, 1, 4, 5)
         Assert.Equal(3.45 / 6, report.Result.Metrics["OVERALL/map/5"], 9);
         var error = Assert.Throws<OmlException>(() => RetrievalReport.FromEmbeddings(zeros(5, 1), _frame));

@@ -1,16 +1,10 @@
-using Oml.Data;
-using Oml.Tests.Infrastructure;
 using Oml.Visualization;
 using static Oml.Tests.Visualization.ViewTestData;
 
 namespace Oml.Tests.Visualization;
 
-public sealed class DatasetViewTests : IDisposable
+public sealed class DatasetViewTests : TempDirectoryTest
 {
-    private readonly TempDirectory _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
     private DatasetFrame Build()
     {
         var rows = new List<(DatasetSplit, long, string?)>();
@@ -18,7 +12,7 @@ public sealed class DatasetViewTests : IDisposable
         for (var i = 0; i < 9; i++) rows.Add((DatasetSplit.Train, 0, "shoes"));
         for (var label = 1; label < 7; label++) for (var i = 0; i < 2; i++) rows.Add((DatasetSplit.Train, label, label < 4 ? "shoes" : "<bags>"));
         for (var label = 100; label < 102; label++) for (var i = 0; i < 3; i++) rows.Add((DatasetSplit.Validation, label, "shoes"));
-        return Frame(_dir, rows);
+        return Frame(Dir, rows);
     }
 
     [Fact]
@@ -51,7 +45,7 @@ public sealed class DatasetViewTests : IDisposable
     public void UnreadableImagesBecomeMissingBoxes()
     {
         var frame = Build();
-        File.Delete(_dir.File("images/0.png"));
+        File.Delete(Dir.File("images/0.png"));
         var html = DatasetView.Html(frame, labelsPerSplit: 1, imagesPerLabel: 2, thumbnailSize: 16);
         Assert.Equal(3, Count(html, ImagePrefix));
         Assert.Equal(1, Count(html, ">missing</div>"));

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Oml.Visualization;
 using static Oml.Tests.Visualization.ViewTestData;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Visualization;
 

@@ -1,30 +1,24 @@
 using System.Text.RegularExpressions;
-using Oml.Data;
 using Oml.Metrics;
-using Oml.Tests.Infrastructure;
 using Oml.Visualization;
 using static Oml.Tests.Visualization.ViewTestData;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Visualization;
 
 /// <summary>25 validation images, 5 labels x 5, 1-d embeddings: label + small offset, except query 3 which sits in label 1.</summary>
-public sealed class RetrievalViewTests : IDisposable
+public sealed class RetrievalViewTests : TempDirectoryTest
 {
-    private readonly TempDirectory _dir = new();
     private readonly DatasetFrame _frame;
     private readonly EmbeddingMetricsResult _result;
 
     public RetrievalViewTests()
     {
         var rows = Enumerable.Range(0, 25).Select(i => (DatasetSplit.Validation, (long)(i / 5), (string?)null)).ToArray();
-        _frame = Frame(_dir, rows);
+        _frame = Frame(Dir, rows);
         var embeddings = Enumerable.Range(0, 25).Select(i => i == 3 ? 10.02f : i / 5 * 10 + i % 5 * 0.01f).ToArray();
         using var scope = NewDisposeScope();
         _result = EmbeddingMetrics.Compute(tensor(embeddings, [25, 1]), ValidationSet.Setup(_frame), new MetricArgs { CmcTopK = [1] });
     }
-
-    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public void PagesShowTheirRangeAndFramedThumbnails()

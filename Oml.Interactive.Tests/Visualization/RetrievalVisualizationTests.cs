@@ -1,48 +1,37 @@
 using System.Text.RegularExpressions;
-using Oml.Data;
 using Oml.Images;
 using Oml.Metrics;
-using Oml.Tests.Infrastructure;
 using Oml.Visualization;
 using SkiaSharp;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Visualization;
 
 /// <summary>
-/// Worst-query layout, PNG grid, thumbnails and HTML on a tiny validation set whose retrieval is known:
-/// 1-d embeddings = label, except row 5 (label 2) which sits next to label 0, and rows 6-7 (label 3) which share a
-/// sequence, so they have no ground truth. Every image is one flat colour (40x20, so tiles are letterboxed);
-/// row 2's image is half its colour, half magenta, with a box on its half.
+/// Worst-query layout, PNG grid, thumbnails and HTML on <see cref="KnownRetrieval"/>. Every image is one flat colour
+/// (40x20, so tiles are letterboxed); row 2's image is half its colour, half magenta, with a box on its half.
 /// </summary>
-public sealed class RetrievalVisualizationTests : IDisposable
+public sealed class RetrievalVisualizationTests : TempDirectoryTest
 {
-    private static readonly long[] Labels = [0, 0, 1, 1, 2, 2, 3, 3];
-    private static readonly float[] Embeddings = [0, 0.1f, 1, 1.1f, 2, 0.04f, 5, 5.1f];
-
-    private readonly TempDirectory _dir = new();
     private readonly DatasetFrame _frame;
     private readonly EmbeddingMetricsResult _result;
 
     public RetrievalVisualizationTests()
     {
         var rows = new List<DatasetRow>();
-        for (var i = 0; i < Labels.Length; i++)
+        for (var i = 0; i < KnownRetrieval.Labels.Length; i++)
         {
             var path = $"images/{i}.png";
             WritePng(path, 40, 20, (x, _) => i == 2 && x >= 20 ? ((byte)255, (byte)0, (byte)255) : Colour(i));
-            rows.Add(DatasetRow.Validation(Labels[i], path) with
+            rows.Add(DatasetRow.Validation(KnownRetrieval.Labels[i], path) with
             {
-                Sequence = i >= 6 ? "shared" : $"s{i}",
+                Sequence = KnownRetrieval.Sequence(i),
                 Box = i == 2 ? new BoundingBox(0, 20, 0, 20) : null,
             });
         }
-        _frame = DatasetFrame.FromRows(rows, _dir.Path);
+        _frame = DatasetFrame.FromRows(rows, Dir.Path);
         using var scope = NewDisposeScope();
-        _result = EmbeddingMetrics.Compute(tensor(Embeddings, [Embeddings.Length, 1]), ValidationSet.Setup(_frame), new MetricArgs { CmcTopK = [1] });
+        _result = EmbeddingMetrics.Compute(KnownRetrieval.EmbeddingTensor(), ValidationSet.Setup(_frame), new MetricArgs { CmcTopK = [1] });
     }
-
-    public void Dispose() => _dir.Dispose();
 
     private static (byte R, byte G, byte B) Colour(int row) => ((byte)(20 + 25 * row), 180, (byte)(200 - 20 * row));
 
@@ -55,7 +44,7 @@ public sealed class RetrievalVisualizationTests : IDisposable
                 var (r, g, b) = pixel(x, y);
                 image.SetPixel(x, y, r, g, b);
             }
-        var full = _dir.File(relative);
+        var full = Dir.File(relative);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         File.WriteAllBytes(full, ImageEncoding.EncodePng(image));
         return full;
@@ -131,7 +120,7 @@ public sealed class RetrievalVisualizationTests : IDisposable
     public void MetricsOfAnotherDatasetAreRefused()
     {
         var small = DatasetFrame.FromRows(
-            [DatasetRow.Validation(0, "images/0.png"), DatasetRow.Validation(0, "images/1.png")], _dir.Path);
+            [DatasetRow.Validation(0, "images/0.png"), DatasetRow.Validation(0, "images/1.png")], Dir.Path);
         var error = Assert.Throws<OmlException>(() => RetrievalRows.For(_result, small, [0]));
         Assert.Contains("validation row 7", error.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => RetrievalRows.For(_result, _frame, [8]));
@@ -212,8 +201,8 @@ public sealed class RetrievalVisualizationTests : IDisposable
     [Fact]
     public void UnreadableImagesBecomePlaceholdersAndAreReported()
     {
-        var missing = new ImageTile(_dir.File("images/nope.png"), null, ImageTileKind.Wrong, "Gallery #9 - 1.000");
-        var broken = new ImageTile(_dir.Write("images/broken.png", "not a png"), null, ImageTileKind.GroundTruth, "GT");
+        var missing = new ImageTile(Dir.File("images/nope.png"), null, ImageTileKind.Wrong, "Gallery #9 - 1.000");
+        var broken = new ImageTile(Dir.Write("images/broken.png", "not a png"), null, ImageTileKind.GroundTruth, "GT");
         var good = RetrievalRows.For(_result, _frame, [0])[0];
         RetrievalRow[] rows = [good with { Results = [missing, .. good.Results.Skip(1)], GroundTruth = [broken] }];
 
@@ -259,7 +248,7 @@ public sealed class RetrievalVisualizationTests : IDisposable
         Assert.Equal((16, 16), (decoded.Width, decoded.Height));
         Assert.Equal(Thumbnail.Png(_frame, row2, 16), Convert.FromBase64String(uri["data:image/png;base64,".Length..]));
 
-        var error = Assert.Throws<OmlException>(() => Thumbnail.Png(_dir.File("images/nope.png")));
+        var error = Assert.Throws<OmlException>(() => Thumbnail.Png(Dir.File("images/nope.png")));
         Assert.Contains("nope.png", error.Message);
     }
 
@@ -291,7 +280,7 @@ public sealed class RetrievalVisualizationTests : IDisposable
         Assert.DoesNotContain("http", html);
         Assert.Contains("Gallery #5 - 0.040", html);
 
-        var missing = rows[1] with { Query = rows[1].Query with { ImagePath = _dir.File("images/nope.png") } };
+        var missing = rows[1] with { Query = rows[1].Query with { ImagePath = Dir.File("images/nope.png") } };
         var withMissing = RetrievalGridHtml.Render([missing]);
         Assert.Equal(missing.Tiles.Count() - 1, Regex.Matches(withMissing, "<img src=\"data:image/jpeg;base64,").Count);
         Assert.Contains(">missing</div>", withMissing);

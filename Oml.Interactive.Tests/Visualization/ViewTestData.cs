@@ -1,7 +1,5 @@
 using System.Text.RegularExpressions;
-using Oml.Data;
 using Oml.Images;
-using Oml.Tests.Infrastructure;
 
 namespace Oml.Tests.Visualization;
 

@@ -1,7 +1,4 @@
-using Oml.Tests.Infrastructure;
 using Oml.Weights;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Weights;
 

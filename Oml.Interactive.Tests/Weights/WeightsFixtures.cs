@@ -1,6 +1,4 @@
 using Oml.IO;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Weights;
 

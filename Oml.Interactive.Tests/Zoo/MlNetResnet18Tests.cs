@@ -1,15 +1,12 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using Oml.Data;
 using Oml.Data.Sources;
 using Oml.Images;
 using Oml.Models;
 using Oml.Registries;
-using Oml.Tests.Infrastructure;
 using Oml.Weights;
 using Oml.Zoo;
 using Onnx;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Zoo;
 

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Oml.Data;
 using Oml.IO;
-using Oml.Tests.Infrastructure;
 using Oml.Tests.Pipelines;
 using Oml.Zoo;
 

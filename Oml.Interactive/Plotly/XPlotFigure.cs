@@ -9,27 +9,19 @@ namespace Oml.Interactive;
 /// An XPlot.Plotly chart as plotly.js data and layout (what its GetInlineHtml would plot), a static SVG preview of it
 /// and a one-line summary.
 /// </summary>
-internal sealed class XPlotFigure
+internal sealed class XPlotFigure(JsonArray data, JsonObject layout, int width, int height)
 {
     private const string DataPrefix = "var data = ";
     private const string LayoutPrefix = "var layout = ";
 
-    private XPlotFigure(JsonArray data, JsonObject layout, int width, int height)
-    {
-        Data = data;
-        Layout = layout;
-        Width = width;
-        Height = height;
-    }
-
-    public JsonArray Data { get; }
+    public JsonArray Data { get; } = data;
 
     /// <summary>The chart's layout with titles in plotly.js 3 form; its size comes from the chart when the layout has none.</summary>
-    public JsonObject Layout { get; }
+    public JsonObject Layout { get; } = layout;
 
-    public int Width { get; }
+    public int Width { get; } = width;
 
-    public int Height { get; }
+    public int Height { get; } = height;
 
     public static XPlotFigure From(PlotlyChart chart)
     {

@@ -6,26 +6,17 @@ namespace Oml.Images;
 /// <c>[-hue, hue]</c> turns of the colour wheel); 0 turns an adjustment off. Brightness, contrast and saturation blend
 /// with black, the mean grey level and the per-pixel grey image, as PIL's ImageEnhance does.
 /// </summary>
-public sealed class ColorJitter
+public sealed class ColorJitter(double brightness = 0.4, double contrast = 0.4, double saturation = 0.4, double hue = 0.1)
 {
-    public ColorJitter(double brightness = 0.4, double contrast = 0.4, double saturation = 0.4, double hue = 0.1)
-    {
-        if (brightness < 0 || contrast < 0 || saturation < 0)
-            throw new ArgumentOutOfRangeException(nameof(brightness), "brightness, contrast and saturation must be >= 0");
-        if (hue is < 0 or > 0.5) throw new ArgumentOutOfRangeException(nameof(hue), "hue must be in [0, 0.5]");
-        Brightness = brightness;
-        Contrast = contrast;
-        Saturation = saturation;
-        Hue = hue;
-    }
+    public double Brightness { get; } = brightness < 0 || contrast < 0 || saturation < 0
+        ? throw new ArgumentOutOfRangeException(nameof(brightness), "brightness, contrast and saturation must be >= 0")
+        : brightness;
 
-    public double Brightness { get; }
+    public double Contrast { get; } = contrast;
 
-    public double Contrast { get; }
+    public double Saturation { get; } = saturation;
 
-    public double Saturation { get; }
-
-    public double Hue { get; }
+    public double Hue { get; } = hue is < 0 or > 0.5 ? throw new ArgumentOutOfRangeException(nameof(hue), "hue must be in [0, 0.5]") : hue;
 
     /// <summary>Jitters <paramref name="image"/> in place.</summary>
     public void Apply(RgbImage image, Random rng)

@@ -11,7 +11,7 @@ namespace Oml.Miners;
 /// have the first batch's size. <see cref="LastLogs"/> (when <c>needLogs</c>) holds, averaged over anchors, how many
 /// distinct positives / negatives of each anchor came from the bank and from the batch.
 /// </summary>
-public sealed class MinerWithBank : ITripletTensorMiner
+public sealed class MinerWithBank(int bankSizeInBatches, NHardTripletsMiner miner, bool needLogs = true) : ITripletTensorMiner
 {
     private Tensor? _bankFeatures;
     private long[] _bankLabels = [];
@@ -19,21 +19,13 @@ public sealed class MinerWithBank : ITripletTensorMiner
     private int _pointer;
     private bool _isAccumulated;
 
-    public MinerWithBank(int bankSizeInBatches, NHardTripletsMiner miner, bool needLogs = true)
-    {
-        ArgumentNullException.ThrowIfNull(miner);
-        if (bankSizeInBatches < 1)
-            throw new OmlException(Invariant($"miner.args.bank_size_in_batches must be >= 1, got {bankSizeInBatches}"));
-        BankSizeInBatches = bankSizeInBatches;
-        Miner = miner;
-        NeedLogs = needLogs;
-    }
+    public NHardTripletsMiner Miner { get; } = miner ?? throw new ArgumentNullException(nameof(miner));
 
-    public int BankSizeInBatches { get; }
+    public int BankSizeInBatches { get; } = bankSizeInBatches >= 1
+        ? bankSizeInBatches
+        : throw new OmlException(Invariant($"miner.args.bank_size_in_batches must be >= 1, got {bankSizeInBatches}"));
 
-    public NHardTripletsMiner Miner { get; }
-
-    public bool NeedLogs { get; }
+    public bool NeedLogs { get; } = needLogs;
 
     public Dictionary<string, double> LastLogs { get; private set; } = new();
 

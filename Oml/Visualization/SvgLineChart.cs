@@ -8,28 +8,18 @@ namespace Oml.Visualization;
 /// one series. Every coordinate stays inside the <c>viewBox</c> (0 0 <see cref="Width"/> <see cref="Height"/>);
 /// non-finite points are skipped. Series with few points also get a dot per point.
 /// </summary>
-public sealed class SvgLineChart
+public sealed class SvgLineChart(string title, int width = 360, int height = 200)
 {
     /// <summary>Series with at most this many points are drawn with a dot on every point.</summary>
     public const int MarkersUpTo = 40;
 
     private readonly List<SvgLineSeries> _series = [];
 
-    public SvgLineChart(string title, int width = 360, int height = 200)
-    {
-        ArgumentNullException.ThrowIfNull(title);
-        if (width < 120) throw new ArgumentOutOfRangeException(nameof(width), width, "width must be at least 120");
-        if (height < 80) throw new ArgumentOutOfRangeException(nameof(height), height, "height must be at least 80");
-        Title = title;
-        Width = width;
-        Height = height;
-    }
+    public string Title { get; } = title ?? throw new ArgumentNullException(nameof(title));
 
-    public string Title { get; }
+    public int Width { get; } = width >= 120 ? width : throw new ArgumentOutOfRangeException(nameof(width), width, "width must be at least 120");
 
-    public int Width { get; }
-
-    public int Height { get; }
+    public int Height { get; } = height >= 80 ? height : throw new ArgumentOutOfRangeException(nameof(height), height, "height must be at least 80");
 
     public string? XLabel { get; init; }
 

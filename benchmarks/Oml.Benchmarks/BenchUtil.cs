@@ -15,16 +15,26 @@ internal static class BenchUtil
 
     public static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    /// <summary>Runs a child, echoes its output indented, returns the JSON after its <c>RESULT </c> line.</summary>
-    public static T RunChild<T>(string file, IEnumerable<string> arguments, int threads, string allocator)
+    /// <summary>Runs a training child with <paramref name="threads"/> OpenMP threads and the allocator: see <see cref="RunChild{T}(string, IEnumerable{string}, Action{IDictionary{string, string}})"/>.</summary>
+    public static T RunChild<T>(string file, IEnumerable<string> arguments, int threads, string allocator) =>
+        RunChild<T>(file, arguments, environment =>
+        {
+            environment["OMP_NUM_THREADS"] = Str(threads);
+            environment["OPENBLAS_NUM_THREADS"] = "1"; // docs/native-runtime.md §3: otherwise OpenBLAS adds its own threads
+            environment["MKL_NUM_THREADS"] = Str(threads);
+            if (allocator == "tcmalloc") environment["LD_PRELOAD"] = Tcmalloc;
+            else environment.Remove("LD_PRELOAD");
+        });
+
+    /// <summary>
+    /// Runs a child in the environment <paramref name="setEnvironment"/> makes of this one, echoes its output indented,
+    /// returns the JSON after its <c>RESULT </c> line.
+    /// </summary>
+    public static T RunChild<T>(string file, IEnumerable<string> arguments, Action<IDictionary<string, string?>> setEnvironment)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in arguments) start.ArgumentList.Add(a);
-        start.Environment["OMP_NUM_THREADS"] = Str(threads);
-        start.Environment["OPENBLAS_NUM_THREADS"] = "1"; // docs/native-runtime.md §3: otherwise OpenBLAS adds its own threads
-        start.Environment["MKL_NUM_THREADS"] = Str(threads);
-        if (allocator == "tcmalloc") start.Environment["LD_PRELOAD"] = Tcmalloc;
-        else start.Environment.Remove("LD_PRELOAD");
+        setEnvironment(start.Environment);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {file}");
         T? result = default;
         while (process.StandardOutput.ReadLine() is { } line)
@@ -50,11 +60,14 @@ internal static class BenchUtil
     public static string AllocatorInUse() =>
         File.ReadLines("/proc/self/maps").Any(l => l.Contains("tcmalloc", StringComparison.Ordinal)) ? "tcmalloc" : "glibc";
 
-    /// <summary>Waits (at most 30 s) until other processes used less than <see cref="QuietCores"/> cores over 2 s.</summary>
-    public static double WaitForQuiet()
+    /// <summary>
+    /// Waits (at most <paramref name="maxSeconds"/>) until other processes used less than <see cref="QuietCores"/> cores
+    /// over 2 s, so builds or tests of other work are less likely to overlap a measurement; returns the seconds waited.
+    /// </summary>
+    public static double WaitForQuiet(double maxSeconds = 30)
     {
         var watch = Stopwatch.StartNew();
-        while (watch.Elapsed.TotalSeconds < 30)
+        while (watch.Elapsed.TotalSeconds < maxSeconds)
         {
             var start = CpuSnapshot.Take();
             Thread.Sleep(2000);
@@ -69,6 +82,9 @@ internal static class BenchUtil
         if (sorted.Length == 0) return double.NaN;
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
+
+    /// <summary>The system's load average (<c>/proc/loadavg</c>), for the reports.</summary>
+    public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Trim();
 
     public static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
 

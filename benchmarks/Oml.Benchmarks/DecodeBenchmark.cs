@@ -54,13 +54,7 @@ internal static class DecodeBenchmark
             }).ToArray();
             var table = Measure(files, bytes, large, repeats);
             var report = Report(table, repeats, bytes.Average(b => b.Length));
-            Console.WriteLine(report);
-            if (writeResults)
-            {
-                var resultsPath = Path.Combine(FindRepositoryRoot(), "benchmarks", "RESULTS.md");
-                ResultsFile.ReplaceSection(resultsPath, "Image decoding", report);
-                Console.WriteLine($"wrote the 'Image decoding' section of {resultsPath}");
-            }
+            ResultsFile.Publish("Image decoding", report, writeResults);
             return 0;
         }
         finally
@@ -197,12 +191,5 @@ internal static class DecodeBenchmark
         {
         }
         return $"{cpu}, {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}";
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Oml.Interactive.sln"))) return dir.FullName;
-        return Directory.GetCurrentDirectory();
     }
 }

@@ -3,6 +3,16 @@ namespace Oml.Benchmarks;
 /// <summary>Replaces one <c>## Title</c> section of benchmarks/RESULTS.md, leaving the other benchmarks' sections alone.</summary>
 internal static class ResultsFile
 {
+    /// <summary>Prints a benchmark's report and, when <paramref name="write"/>, puts it in its section of the repository's benchmarks/RESULTS.md.</summary>
+    public static void Publish(string title, string report, bool write)
+    {
+        Console.WriteLine(report);
+        if (!write) return;
+        var path = Path.Combine(BenchUtil.FindRepositoryRoot(), "benchmarks", "RESULTS.md");
+        ReplaceSection(path, title, report);
+        Console.WriteLine($"wrote the '{title}' section of {path}");
+    }
+
     public static void ReplaceSection(string path, string title, string body)
     {
         var heading = "## " + title;

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.Json;
 using Oml.Retrieval;
+using static Oml.Benchmarks.BenchUtil;
 using static TorchSharp.torch;
 
 namespace Oml.Benchmarks;
@@ -23,8 +22,6 @@ internal static partial class RetrievalBenchmark
     private const float Noise = 1.3f;
     private const ulong Seed = 20261129;
     private static readonly string[] ReferencePackages = ["python3-torch", "python3-numpy", "libopenblas0-pthread"];
-    private const string Python = "/usr/bin/python3";
-    private const double QuietCores = 0.25;
     private const double MaxQuietWaitSeconds = 60;
     private static readonly string[] DefaultCases = ["metrics", "python", "fmr"];
     private static readonly Dictionary<string, string> CaseTitles = new()
@@ -68,7 +65,7 @@ internal static partial class RetrievalBenchmark
 
         var root = FindRepositoryRoot();
         var reference = python ? EnsureReference() : null;
-        var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
+        var loadBefore = LoadAverage();
         var folder = Directory.CreateTempSubdirectory("oml-retrieval-bench-");
         try
         {
@@ -87,7 +84,7 @@ internal static partial class RetrievalBenchmark
             {
                 foreach (var name in cases)
                 {
-                    var waited = WaitForQuiet();
+                    var waited = WaitForQuiet(MaxQuietWaitSeconds);
                     Console.Error.WriteLine(Inv($"[{repeat + 1}/{repeats}] {name} (waited {waited:F0} s for a quiet machine) ..."));
                     var result = name == "python"
                         ? RunChild(Python, [Path.Combine(root, "benchmarks", "python", "oml_reference_validation.py"), "--data", folder.FullName, "--k", Str(k), "--threads", Str(threads)], threads)
@@ -97,15 +94,9 @@ internal static partial class RetrievalBenchmark
                     results[name].Add(result);
                 }
             }
-            var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
+            var loadAfter = LoadAverage();
             var report = Report(results, cases, n, dim, k, repeats, threads, reference, loadBefore, loadAfter);
-            Console.WriteLine(report);
-            if (writeResults)
-            {
-                var resultsPath = Path.Combine(root, "benchmarks", "RESULTS.md");
-                ResultsFile.ReplaceSection(resultsPath, Title, report);
-                Console.WriteLine($"wrote the '{Title}' section of {resultsPath}");
-            }
+            ResultsFile.Publish(Title, report, writeResults);
             return 0;
         }
         finally
@@ -128,48 +119,12 @@ internal static partial class RetrievalBenchmark
         File.WriteAllText(Path.Combine(folder, "labels.csv"), csv.ToString());
     }
 
-    /// <summary>
-    /// Before each case: waits (at most <see cref="MaxQuietWaitSeconds"/>) until other processes used less than
-    /// <see cref="QuietCores"/> cores over 2 s, so builds or tests of other work are less likely to overlap the case.
-    /// </summary>
-    private static double WaitForQuiet()
-    {
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed.TotalSeconds < MaxQuietWaitSeconds)
+    private static CaseResult RunChild(string file, IEnumerable<string> arguments, int threads) =>
+        BenchUtil.RunChild<CaseResult>(file, arguments, environment =>
         {
-            var start = CpuSnapshot.Take();
-            Thread.Sleep(2000);
-            if (CpuSnapshot.Take().OtherCoresSince(start) < QuietCores) break;
-        }
-        return watch.Elapsed.TotalSeconds - 2;
-    }
-
-    private static CaseResult RunChild(string file, IEnumerable<string> arguments, int threads)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        start.Environment["OMP_NUM_THREADS"] = Str(threads);
-        start.Environment["OPENBLAS_NUM_THREADS"] = Str(threads);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {file}");
-        CaseResult? result = null;
-        while (process.StandardOutput.ReadLine() is { } line)
-        {
-            if (line.StartsWith("RESULT ", StringComparison.Ordinal))
-            {
-                result = JsonSerializer.Deserialize<CaseResult>(line[7..], new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
-            }
-            else Console.WriteLine("    " + line);
-        }
-        process.WaitForExit();
-        if (process.ExitCode != 0 || result is null) throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed (exit code {process.ExitCode})");
-        return result;
-    }
-
-    private static string SelfPath() => Environment.ProcessPath ?? "dotnet";
-
-    // Under `dotnet Oml.Benchmarks.dll` the host needs the assembly again; the apphost does not.
-    private static string[] SelfArgs() =>
-        Path.GetFileNameWithoutExtension(SelfPath()) == "dotnet" ? [Assembly.GetEntryAssembly()!.Location] : [];
+            environment["OMP_NUM_THREADS"] = Str(threads);
+            environment["OPENBLAS_NUM_THREADS"] = Str(threads);
+        });
 
     /// <summary>Makes sure Debian's torch and numpy are installed and that libblas.so.3 is OpenBLAS (docs/native-runtime.md §5).</summary>
     private static string EnsureReference()
@@ -324,29 +279,5 @@ internal static partial class RetrievalBenchmark
     {
         var quiet = runs.Where(r => r.Extra["other_cores"] < QuietCores).ToList();
         return quiet.Count > 0 ? quiet : runs;
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.OrderBy(v => v).ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
-
-    private static string MachineDescription()
-    {
-        var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
-        var memory = File.ReadLines("/proc/meminfo").First().Split(':')[1].Trim();
-        return $"{cpu}, {Environment.ProcessorCount} logical cores, MemTotal {memory}, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}";
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Oml.Interactive.sln"))) return dir.FullName;
-        return Directory.GetCurrentDirectory();
     }
 }

@@ -48,7 +48,7 @@ internal static class TrainLoopBenchmark
         if (epochs < 2) { Console.Error.WriteLine("--epochs must be at least 2 (the first epoch is the warm-up)"); return 2; }
         var allocator = ChooseAllocator(allocatorRequest);
         var root = FindRepositoryRoot();
-        var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
+        var loadBefore = LoadAverage();
         var folder = Directory.CreateTempSubdirectory("oml-train-loop-bench-");
         try
         {
@@ -71,15 +71,9 @@ internal static class TrainLoopBenchmark
                     results[side].Add(result);
                 }
             }
-            var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
+            var loadAfter = LoadAverage();
             var report = Report(results, rounds, epochs, workers, threads, stepsPerEpoch, trainRows, trainLabels, validationRows, allocator, python, loadBefore, loadAfter);
-            Console.WriteLine(report);
-            if (writeResults)
-            {
-                var path = Path.Combine(root, "benchmarks", "RESULTS.md");
-                ResultsFile.ReplaceSection(path, Title, report);
-                Console.WriteLine($"wrote the '{Title}' section of {path}");
-            }
+            ResultsFile.Publish(Title, report, writeResults);
             return 0;
         }
         finally

@@ -51,7 +51,7 @@ internal static class TrainStepBenchmark
         var writeResults = !options.Has("--no-results-file");
         var allocator = ChooseAllocator(allocatorRequest);
         var root = FindRepositoryRoot();
-        var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
+        var loadBefore = LoadAverage();
         var results = new Dictionary<(int Threads, string Side), List<StepResult>>();
         for (var round = 0; round < rounds; round++)
         {
@@ -71,15 +71,9 @@ internal static class TrainStepBenchmark
                 }
             }
         }
-        var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
+        var loadAfter = LoadAverage();
         var report = Report(results, threadList, rounds, steps, warmup, margin, allocator, python, loadBefore, loadAfter);
-        Console.WriteLine(report);
-        if (writeResults)
-        {
-            var path = Path.Combine(root, "benchmarks", "RESULTS.md");
-            ResultsFile.ReplaceSection(path, Title, report);
-            Console.WriteLine($"wrote the '{Title}' section of {path}");
-        }
+        ResultsFile.Publish(Title, report, writeResults);
         return 0;
     }
 

@@ -49,7 +49,7 @@ internal static class ValidatePostprocessBenchmark
         }
 
         set_num_threads(threads);
-        var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
+        var loadBefore = LoadAverage();
         var scenarios = new List<Scenario>
         {
             new("k_reciprocal", Inv($"`k_reciprocal` (top_n {topN}, k1 20, k2 6, lambda 0.3): re-ranks the first {topN} items with its own exact neighbour lists of every item"),
@@ -68,7 +68,7 @@ internal static class ValidatePostprocessBenchmark
             Console.Error.WriteLine(Inv($"{scenario.Name}: {scenario.N} x {dim}, {repeats} repeat(s)"));
             sections.Append(Measure(scenario, dim, repeats));
         }
-        var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
+        var loadAfter = LoadAverage();
 
         var report = new StringBuilder();
         report.AppendLine(Inv($"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {MachineDescription()}; load average before `{loadBefore}`, after `{loadAfter}`."));
@@ -81,13 +81,7 @@ internal static class ValidatePostprocessBenchmark
                           "each after a wait (at most 60 s) for other processes to use less than 0.25 cores; \"other load\" is the CPU the rest of the machine used meanwhile, in cores (near 1: the case ran on about half the machine).");
         report.AppendLine();
         report.Append(sections);
-        Console.WriteLine(report);
-        if (writeResults)
-        {
-            var resultsPath = Path.Combine(FindRepositoryRoot(), "benchmarks", "RESULTS.md");
-            ResultsFile.ReplaceSection(resultsPath, Title, report.ToString());
-            Console.WriteLine($"wrote the '{Title}' section of {resultsPath}");
-        }
+        ResultsFile.Publish(Title, report.ToString(), writeResults);
         return 0;
     }
 
@@ -178,19 +172,6 @@ internal static class ValidatePostprocessBenchmark
         EmbeddingMetrics.ComputeWithAndWithout(x, setup, Args, postprocessor: postprocessor);
         EmbeddingMetrics.Compute(x, setup, Args, postprocessor: new ConstantThresholding(MedianNearest(x, setup)));
         Console.Error.WriteLine($"warmed up ({threads} threads)");
-    }
-
-    /// <summary>Waits (at most <paramref name="maxSeconds"/>) until other processes used less than <see cref="QuietCores"/> cores over 2 s.</summary>
-    private static double WaitForQuiet(double maxSeconds)
-    {
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed.TotalSeconds < maxSeconds)
-        {
-            var start = CpuSnapshot.Take();
-            Thread.Sleep(2000);
-            if (CpuSnapshot.Take().OtherCoresSince(start) < QuietCores) break;
-        }
-        return watch.Elapsed.TotalSeconds - 2;
     }
 
     private static float MedianNearest(Tensor x, RetrievalSetup setup)

@@ -1,6 +1,4 @@
 using Oml.Data.Sources;
-using Oml.Data;
-using Oml.Tests.Infrastructure;
 using SkiaSharp;
 
 namespace Oml.Tests.Data.Sources;
