@@ -1,8 +1,5 @@
-using System.ComponentModel;
 using System.Globalization;
 using Oml.Pipelines;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Oml.Cli.Commands;
 

@@ -1,5 +1,4 @@
 using Oml.Miners;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Miners;
 

@@ -1,6 +1,5 @@
 using Oml.Pipelines;
 using Oml.Pipelines.Events;
-using Oml.Tests.Infrastructure;
 using Oml.Training;
 using Oml.Weights;
 
@@ -11,24 +10,20 @@ namespace Oml.Tests.Pipelines;
 /// <c>linear_siamese</c> on the cached embeddings so that a run takes seconds; the image models are tested end to end
 /// through the CLI.
 /// </summary>
-public sealed class PostprocessorTrainPipelineTests(TrainingFixture fixture) : IClassFixture<TrainingFixture>, IDisposable
+public sealed class PostprocessorTrainPipelineTests(TrainingFixture fixture) : TempDirectoryTest, IClassFixture<TrainingFixture>
 {
-    private readonly TempDirectory _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
     private static string OmlConfig(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "oml-configs", name);
 
     /// <summary>The extractor is a seeded random resnet18 (no weights file), the pairwise model a linear siamese over its 512-d embeddings.</summary>
-    private string Config(string extra = "") => _dir.Write($"pp_{Guid.NewGuid():N}.yaml", $$$"""
+    private string Config(string extra = "") => Dir.Write($"pp_{Guid.NewGuid():N}.yaml", $$$"""
         seed: 7
         accelerator: cpu
         dataset_root: {{{fixture.DatasetRoot}}}
         dataframe_name: df.csv
-        logs_root: {{{_dir.File("logs")}}}
+        logs_root: {{{Dir.File("logs")}}}
         logs_folder: run
         num_workers: 0
-        embeddings_cache_dir: {{{_dir.File("cache")}}}
+        embeddings_cache_dir: {{{Dir.File("cache")}}}
         extractor:
           name: resnet
           args: {arch: resnet18, gem_p: null, remove_fc: true, normalise_features: true, weights: null}
@@ -97,7 +92,7 @@ public sealed class PostprocessorTrainPipelineTests(TrainingFixture fixture) : I
         Assert.NotEmpty(steps);
         Assert.All(steps, s => Assert.True(s.Logs["pairs"] > 0 && s.Logs["negative_pairs"] > 0));
         Assert.Contains(events.All.OfType<PipelineNote>(), n => n.Message.StartsWith("the extractor alone", StringComparison.Ordinal));
-        Assert.Equal(2, Directory.GetFiles(_dir.File("cache"), "emb_*.npy").Length);
+        Assert.Equal(2, Directory.GetFiles(Dir.File("cache"), "emb_*.npy").Length);
     }
 
     [Fact]
@@ -112,7 +107,7 @@ public sealed class PostprocessorTrainPipelineTests(TrainingFixture fixture) : I
         events = new Events();
         using (Run(TrainPipelineConfig.LoadPostprocessor(Config(), ["max_epochs=1", "logs_folder=third", "extractor.args.gem_p=3.0"]), events)) { }
         Assert.DoesNotContain(events.All.OfType<RunStarted>().Single().Notes, n => n.Contains("read from the cache", StringComparison.Ordinal));
-        Assert.Equal(4, Directory.GetFiles(_dir.File("cache"), "emb_*.npy").Length);
+        Assert.Equal(4, Directory.GetFiles(Dir.File("cache"), "emb_*.npy").Length);
     }
 
     [Fact]
@@ -120,12 +115,12 @@ public sealed class PostprocessorTrainPipelineTests(TrainingFixture fixture) : I
     {
         using var straight = Run(TrainPipelineConfig.LoadPostprocessor(Config(), ["logs_folder=straight"]));
         using (Run(TrainPipelineConfig.LoadPostprocessor(Config(), ["logs_folder=stopped", "max_epochs=1"]))) { }
-        var last = Path.Combine(_dir.File("logs"), "stopped", "checkpoints", "last.ckpt");
+        var last = Path.Combine(Dir.File("logs"), "stopped", "checkpoints", "last.ckpt");
         using var resumed = Run(TrainPipelineConfig.LoadPostprocessor(Config(), [$"resume={last}"]));
 
         Assert.Equal(3, resumed.EpochsCompleted);
-        var a = ((TorchSharp.torch.nn.Module)straight.PairwiseModel!).named_parameters().ToArray();
-        var b = ((TorchSharp.torch.nn.Module)resumed.PairwiseModel!).named_parameters().ToArray();
+        var a = ((nn.Module)straight.PairwiseModel!).named_parameters().ToArray();
+        var b = ((nn.Module)resumed.PairwiseModel!).named_parameters().ToArray();
         Assert.Equal(a.Length, b.Length);
         foreach (var ((name, pa), (_, pb)) in a.Zip(b)) Assert.True(pa.allclose(pb, 0, 0), $"{name} differs after resume");
         Assert.Equal(straight.History.Select(h => h.MeanLoss), resumed.History.Select(h => h.MeanLoss));
@@ -155,9 +150,9 @@ public sealed class PostprocessorTrainPipelineTests(TrainingFixture fixture) : I
     [Fact]
     public void ResumingFromAnExtractorCheckpointIsAClearError()
     {
-        var extractorRun = _dir.Write("train.yaml", fixture.Config(_dir.File("extractor_logs")));
+        var extractorRun = Dir.Write("train.yaml", fixture.Config(Dir.File("extractor_logs")));
         using (Run(TrainPipelineConfig.Load(extractorRun, ["max_epochs=1"]))) { }
-        var last = Path.Combine(_dir.File("extractor_logs"), "run", "checkpoints", "last.ckpt");
+        var last = Path.Combine(Dir.File("extractor_logs"), "run", "checkpoints", "last.ckpt");
 
         var error = Assert.Throws<OmlException>(() => Run(TrainPipelineConfig.LoadPostprocessor(Config(), [$"resume={last}"])));
         Assert.Contains("this checkpoint holds an extractor (written by oml train)", error.Message);

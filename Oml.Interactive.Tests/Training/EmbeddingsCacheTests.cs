@@ -1,19 +1,13 @@
-using Oml.Tests.Infrastructure;
 using Oml.Training;
-using static TorchSharp.torch;
 
 namespace Oml.Tests.Training;
 
-public sealed class EmbeddingsCacheTests : IDisposable
+public sealed class EmbeddingsCacheTests : TempDirectoryTest
 {
-    private readonly TempDirectory _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
     [Fact]
     public void TheKeyChangesWithTheSettingsAndWithTheFilesTheyName()
     {
-        var weights = _dir.Write("best.ckpt", "weights v1");
+        var weights = Dir.Write("best.ckpt", "weights v1");
         var key = EmbeddingsCache.Key(["extractor: resnet", "df.csv"], [weights]);
 
         Assert.Equal(key, EmbeddingsCache.Key(["extractor: resnet", "df.csv"], [weights]));
@@ -25,7 +19,7 @@ public sealed class EmbeddingsCacheTests : IDisposable
     [Fact]
     public void TheFirstCallComputesAndWritesTheSecondReads()
     {
-        var path = EmbeddingsCache.PathFor(_dir.File("cache"), "train", "abc");
+        var path = EmbeddingsCache.PathFor(Dir.File("cache"), "train", "abc");
         var computed = 0;
         var notes = new List<string>();
         Tensor Compute()
@@ -46,7 +40,7 @@ public sealed class EmbeddingsCacheTests : IDisposable
     [Fact]
     public void ACacheThatDoesNotFitTheSplitIsComputedAgainAndSaysWhy()
     {
-        var path = EmbeddingsCache.PathFor(_dir.File("cache"), "val", "abc");
+        var path = EmbeddingsCache.PathFor(Dir.File("cache"), "val", "abc");
         using (EmbeddingsCache.GetOrCompute(path, 2, () => zeros(2, 4), _ => { })) { }
         var notes = new List<string>();
 
@@ -61,7 +55,7 @@ public sealed class EmbeddingsCacheTests : IDisposable
     [Fact]
     public void AnUnreadableCacheIsComputedAgain()
     {
-        var path = EmbeddingsCache.PathFor(_dir.File("cache"), "train", "abc");
+        var path = EmbeddingsCache.PathFor(Dir.File("cache"), "train", "abc");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, "not an npy file");
         var notes = new List<string>();
