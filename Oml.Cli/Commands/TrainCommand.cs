@@ -8,7 +8,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Se
     public sealed class Settings : CommandSettings
     {
         [CommandArgument(0, "<CONFIG>")]
-        [Description("Training config in OML's YAML schema (e.g. configs/train_mock.yaml, or an OML train_*.yaml).")]
+        [Description("Training config in OML's YAML schema (e.g. configs/train_mock.yaml or an OML train_*.yaml; for train-postprocessor configs/train_postprocessor_mock.yaml or OML's postprocessor_train.yaml).")]
         public string Config { get; init; } = "";
 
         [CommandOption("--memory-trace")]
@@ -20,18 +20,27 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Se
         public string[] Overrides { get; init; } = [];
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+        Run(console, TrainPipelineConfig.Load(settings.Config, settings.Overrides), settings.MemoryTrace);
+
+    /// <summary>Runs a training pipeline (extractor or postprocessor) with live progress, then its final metrics and checkpoints.</summary>
+    internal static int Run(IAnsiConsole console, TrainPipelineConfig config, bool memoryTrace)
     {
-        var config = TrainPipelineConfig.Load(settings.Config, settings.Overrides);
-        using var result = PipelineRunner.Run(console, (progress, stop) => TrainPipeline.Run(config, progress, stop), settings.MemoryTrace);
+        using var result = PipelineRunner.Run(console, (progress, stop) => TrainPipeline.Run(config, progress, stop), memoryTrace);
         if (result.LastMetrics.Count > 0)
         {
-            console.Write(MetricsTable.Create(result.LastMetrics, "validation metrics (last validation)"));
+            console.Write(result.Baseline is { } baseline
+                ? MetricsTable.Create(result.LastMetrics, "validation metrics (last validation, re-ranked)", baseline.Metrics, "extractor alone")
+                : MetricsTable.Create(result.LastMetrics, "validation metrics (last validation)"));
         }
         var bestEpoch = result.BestEpoch is { } best ? string.Create(CultureInfo.InvariantCulture, $" (epoch {best.Epoch + 1})") : "";
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"best {result.MonitoredMetric} = {result.BestMetric?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "n/a"}{bestEpoch}; " +
             $"checkpoints: {result.BestCheckpoint ?? "(no best yet)"}, {result.LastCheckpoint}; logs: {result.RunDirectory}")));
+        if (result.PairwiseModel is not null && result.BestCheckpoint is { } checkpoint)
+        {
+            console.MarkupLine(Markup.Escape($"re-rank with it: postprocessor.args.pairwise_model.args.weights={checkpoint}"));
+        }
         return result.StopReason == TrainStopReason.Cancelled ? 130 : 0;
     }
 }

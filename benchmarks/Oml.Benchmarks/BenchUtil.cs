@@ -84,6 +84,16 @@ internal static class BenchUtil
     }
 
     /// <summary>The system's load average (<c>/proc/loadavg</c>), for the reports.</summary>
+    /// <summary>"mean ± sample standard deviation" (the mean alone for one value); <paramref name="signed"/> writes a + before gains.</summary>
+    public static string MeanSpread(IReadOnlyList<double> values, bool signed = false)
+    {
+        var mean = values.Average();
+        var format = signed ? "+0.000;-0.000;0.000" : "0.000";
+        if (values.Count == 1) return mean.ToString(format, CultureInfo.InvariantCulture);
+        var sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+        return $"{mean.ToString(format, CultureInfo.InvariantCulture)} ± {sd.ToString("0.000", CultureInfo.InvariantCulture)}";
+    }
+
     public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Trim();
 
     public static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);

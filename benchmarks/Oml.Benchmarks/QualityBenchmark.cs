@@ -142,14 +142,6 @@ internal static class QualityBenchmark
         return Str($"| {dataset.Name} | {condition.Name} | {condition.Steps} | {MeanSpread(cmc)} | {MeanSpread(map)} | {outcomes.Average(o => o.Seconds):0} | {runs} |");
     }
 
-    private static string MeanSpread(double[] values)
-    {
-        var mean = values.Average();
-        if (values.Length == 1) return Str($"{mean:0.000}");
-        var sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
-        return Str($"{mean:0.000} ± {sd:0.000}");
-    }
-
     private static string Body(string table, int seeds) =>
         $"""
         `dotnet run -c Release --project benchmarks/Oml.Benchmarks -- quality` ({seeds} seeds per training; {DateTime.UtcNow:yyyy-MM-dd}, 2 cores).

@@ -108,15 +108,6 @@ internal static class RerankQualityBenchmark
         public void Report(Oml.Pipelines.Events.PipelineEvent value) => report(value);
     }
 
-    private static string MeanSpread(double[] values, bool signed = false)
-    {
-        var mean = values.Average();
-        var format = signed ? "+0.000;-0.000;0.000" : "0.000";
-        if (values.Length == 1) return mean.ToString(format, CultureInfo.InvariantCulture);
-        var sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
-        return $"{mean.ToString(format, CultureInfo.InvariantCulture)} ± {sd.ToString("0.000", CultureInfo.InvariantCulture)}";
-    }
-
     private static string Body(string table, int seeds, int epochs) =>
         $"""
         `dotnet run -c Release --project benchmarks/Oml.Benchmarks -- rerank-quality` ({seeds} seeds, {epochs} epochs; {DateTime.UtcNow:yyyy-MM-dd}, 2 cores).
