@@ -3,6 +3,7 @@ using Oml.Images;
 using Oml.Metrics;
 using Oml.Models;
 using Oml.Pipelines.Events;
+using Oml.Postprocessing;
 using Oml.Registries;
 using Oml.Training;
 using static TorchSharp.torch;
@@ -32,8 +33,10 @@ internal sealed class ValidationAndCheckpoints
         var config = setup.Config;
         var validationSetup = ValidationSet.Setup(setup.Frame);
         var categories = ValidationSet.Categories(setup.Frame);
-        var postprocessor = PostprocessorBlock.Create(config.Postprocessor);
-        _computeMetrics = embeddings => EmbeddingMetrics.Compute(embeddings, validationSetup, config.MetricArgs, categories, postprocessor: postprocessor);
+        PostprocessorBlock.RequireTrainedPairwiseModel(config.Postprocessor);
+        var postprocessor = PostprocessorBlock.Create(config.Postprocessor, setup.Device);
+        var images = new DatasetRowImages(setup.Validation);
+        _computeMetrics = embeddings => EmbeddingMetrics.Compute(embeddings, validationSetup, config.MetricArgs, categories, postprocessor: postprocessor, images: images);
     }
 
     public bool IsDue(int epoch, bool isLastEpoch, bool maxTimeReached) =>
