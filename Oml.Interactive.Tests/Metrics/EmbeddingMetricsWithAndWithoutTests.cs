@@ -6,7 +6,7 @@ namespace Oml.Tests.Metrics;
 
 /// <summary>
 /// <see cref="EmbeddingMetrics.ComputeWithAndWithout"/> (one retrieval for the plain and the post-processed metrics)
-/// against the two-call path (<see cref="EmbeddingMetrics.Compute(Tensor, RetrievalSetup, MetricArgs, IReadOnlyList{string?}?, KnnOptions?, IRetrievalPostprocessor?)"/>
+/// against the two-call path (<see cref="EmbeddingMetrics.Compute(Tensor, RetrievalSetup, MetricArgs, IReadOnlyList{string?}?, KnnOptions?, IRetrievalPostprocessor?, IRowImages?)"/>
 /// without, then with the postprocessor, each with its own retrieval): every value, name order and retrieved list equal.
 /// </summary>
 public sealed class EmbeddingMetricsWithAndWithoutTests

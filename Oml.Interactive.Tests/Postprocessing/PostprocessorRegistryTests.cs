@@ -11,7 +11,7 @@ public sealed class PostprocessorRegistryTests
     public void RegistersOmlsNamesAndKReciprocal()
     {
         Assert.Equal(["adaptive_thresholding", "constant_thresholding", "k_reciprocal", "pairwise_reranker"], PostprocessorRegistry.CreateDefault().Names);
-        Assert.Equal(["linear_siamese", "trivial_distance_siamese"], Registry.PairwiseModels.Names);
+        Assert.Equal(["concat_siamese", "linear_siamese", "trivial_distance_siamese"], Registry.PairwiseModels.Names);
     }
 
     [Fact]

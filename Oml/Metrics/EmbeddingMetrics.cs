@@ -19,6 +19,7 @@ public sealed class EmbeddingMetrics
     private readonly IReadOnlyList<string?>? _categories;
     private readonly KnnOptions? _knn;
     private readonly IRetrievalPostprocessor? _postprocessor;
+    private readonly IRowImages? _images;
     private float[]? _storage;
     private bool[]? _filled;
     private int _dimension;
@@ -26,7 +27,10 @@ public sealed class EmbeddingMetrics
     /// <param name="categories">Category of each row (null entries allowed), or null without a category column.</param>
     /// <param name="postprocessor">Applied to the retrieval results before the retrieval metrics (FNMR@FMR and PCF
     /// use the raw distances and embeddings).</param>
-    public EmbeddingMetrics(RetrievalSetup setup, MetricArgs args, IReadOnlyList<string?>? categories = null, KnnOptions? knn = null, IRetrievalPostprocessor? postprocessor = null)
+    /// <param name="images">The images of the rows, for a postprocessor whose pairwise model compares images
+    /// (<see cref="PostprocessingInputs.Images"/>); null when there are none (e.g. embeddings read from a file).</param>
+    public EmbeddingMetrics(RetrievalSetup setup, MetricArgs args, IReadOnlyList<string?>? categories = null, KnnOptions? knn = null, IRetrievalPostprocessor? postprocessor = null,
+        IRowImages? images = null)
     {
         if (categories is not null && categories.Count != setup.RowCount)
         {
@@ -38,22 +42,25 @@ public sealed class EmbeddingMetrics
         _categories = categories;
         _knn = knn;
         _postprocessor = postprocessor;
+        _images = images;
     }
 
     /// <summary>One call for embeddings that are all there already ([N, D], row i = row i of the setup).</summary>
     public static EmbeddingMetricsResult Compute(
-        Tensor embeddings, RetrievalSetup setup, MetricArgs args, IReadOnlyList<string?>? categories = null, KnnOptions? knn = null, IRetrievalPostprocessor? postprocessor = null) =>
-        new EmbeddingMetrics(setup, args, categories, knn, postprocessor).Compute(embeddings);
+        Tensor embeddings, RetrievalSetup setup, MetricArgs args, IReadOnlyList<string?>? categories = null, KnnOptions? knn = null, IRetrievalPostprocessor? postprocessor = null,
+        IRowImages? images = null) =>
+        new EmbeddingMetrics(setup, args, categories, knn, postprocessor, images).Compute(embeddings);
 
     /// <summary>
     /// The metrics without and with <paramref name="postprocessor"/> from one retrieval: the same values as
-    /// <see cref="Compute(Tensor, RetrievalSetup, MetricArgs, IReadOnlyList{string?}?, KnnOptions?, IRetrievalPostprocessor?)"/>
+    /// <see cref="Compute(Tensor, RetrievalSetup, MetricArgs, IReadOnlyList{string?}?, KnnOptions?, IRetrievalPostprocessor?, IRowImages?)"/>
     /// called once without and once with it, for the cost of one retrieval plus the postprocessor's own work.
     /// <c>Postprocessed</c> is null without a postprocessor.
     /// </summary>
     public static (EmbeddingMetricsResult Plain, EmbeddingMetricsResult? Postprocessed) ComputeWithAndWithout(
-        Tensor embeddings, RetrievalSetup setup, MetricArgs args, IReadOnlyList<string?>? categories = null, KnnOptions? knn = null, IRetrievalPostprocessor? postprocessor = null) =>
-        new EmbeddingMetrics(setup, args, categories, knn, postprocessor).ComputeWithAndWithout(embeddings);
+        Tensor embeddings, RetrievalSetup setup, MetricArgs args, IReadOnlyList<string?>? categories = null, KnnOptions? knn = null, IRetrievalPostprocessor? postprocessor = null,
+        IRowImages? images = null) =>
+        new EmbeddingMetrics(setup, args, categories, knn, postprocessor, images).ComputeWithAndWithout(embeddings);
 
     /// <summary>Forgets collected embeddings (start of a validation epoch).</summary>
     public void Setup()
@@ -103,7 +110,7 @@ public sealed class EmbeddingMetrics
 
     /// <summary>
     /// The metrics of the collected embeddings without and with the postprocessor, from one retrieval (see
-    /// <see cref="ComputeWithAndWithout(Tensor, RetrievalSetup, MetricArgs, IReadOnlyList{string?}?, KnnOptions?, IRetrievalPostprocessor?)"/>).
+    /// <see cref="ComputeWithAndWithout(Tensor, RetrievalSetup, MetricArgs, IReadOnlyList{string?}?, KnnOptions?, IRetrievalPostprocessor?, IRowImages?)"/>).
     /// </summary>
     public (EmbeddingMetricsResult Plain, EmbeddingMetricsResult? Postprocessed) ComputeWithAndWithout()
     {
@@ -157,7 +164,7 @@ public sealed class EmbeddingMetrics
             : null;
         var postprocessed = _postprocessor is null
             ? null
-            : Metrics(_postprocessor.Process(retrieval, new PostprocessingInputs(embeddings)), embeddings, fnmrValues, pcf);
+            : Metrics(_postprocessor.Process(retrieval, new PostprocessingInputs(embeddings, _images)), embeddings, fnmrValues, pcf);
         return (plain, postprocessed);
     }
 

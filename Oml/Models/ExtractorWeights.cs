@@ -6,7 +6,8 @@ namespace Oml.Models;
 
 /// <summary>
 /// The <c>weights</c> arg of an extractor block: null (random initialisation), a checkpoint written by
-/// <c>oml train</c> (<c>best.ckpt</c>, <c>last.ckpt</c>), or a PyTorch / Lightning / safetensors / TorchSharp weights
+/// <c>oml train</c> (<c>best.ckpt</c>, <c>last.ckpt</c>; not one of <c>oml train-postprocessor</c>, which holds a pairwise
+/// model), or a PyTorch / Lightning / safetensors / TorchSharp weights
 /// file (OML checkpoints included: <c>state_dict</c> nesting, prefixes and <c>criterion.*</c> keys are handled), or
 /// an offline zoo key (<see cref="ModelZoo.OfflineKeys"/>: <c>resnet18_mlnet_imagenet</c>, converted once and cached).
 /// </summary>
@@ -29,7 +30,15 @@ public static class ExtractorWeights
         if (!File.Exists(weights)) throw new OmlException($"{path}: the weights file {weights} does not exist");
         if (CheckpointFile.IsCheckpoint(weights))
         {
-            CheckpointFile.LoadExtractor(weights, extractor);
+            try
+            {
+                CheckpointFile.LoadExtractor(weights, extractor);
+            }
+            catch (OmlException e)
+            {
+                // e.g. a checkpoint of oml train-postprocessor (a pairwise model) given as an extractor's weights
+                throw new OmlException($"{path}: {e.Message}", e.Details, e);
+            }
             return;
         }
         ModuleWeights.Load(extractor, weights, strict: true);

@@ -31,6 +31,11 @@ public static class EvaluatePipeline
         foreach (var note in config.Notes) Emit(new PipelineNote(note));
 
         var postprocessor = PostprocessorBlock.Create(config.Postprocessor);
+        if (postprocessor is PairwiseReranker { PairwiseModel.Input: PairwiseInput.Images } reranker)
+        {
+            // fail before reading anything: the re-ranker needs the images, and evaluate has embeddings only
+            PostprocessingInputs.None.RequireImages("pairwise_reranker", reranker.PairwiseModel.GetType().Name, []);
+        }
         var frame = DatasetFrame.Load(config.Dataframe, new DatasetLoadOptions { DatasetRoot = config.DatasetRoot, CheckFilesExist = config.CheckFiles });
         if (frame.Validation.Count == 0) throw new OmlException($"{config.Dataframe} has no validation rows (split = validation): nothing to evaluate");
         var array = NpyFile.ReadMatrix(config.Embeddings);
@@ -44,7 +49,7 @@ public static class EvaluatePipeline
 
         TorchRuntime.EnsureLoaded();
         using var embeddings = tensor(array.Data, [array.Rows, array.Columns]);
-        var (result, plain) = ValidatePipeline.Metrics(embeddings, frame, config.MetricArgs, postprocessor);
+        var (result, plain) = ValidatePipeline.Metrics(embeddings, frame, config.MetricArgs, postprocessor, images: null);
         var metricSeconds = clock.Elapsed.TotalSeconds - loadSeconds;
 
         ValidatePipeline.WriteMetrics(config.MetricsJsonPath, result, plain);

@@ -32,10 +32,10 @@ internal sealed class ExtractorObjective : ITrainingObjective
         (_validation, _config, _device) = (validation, config, device);
         var validationSetup = ValidationSet.Setup(frame);
         var categories = ValidationSet.Categories(frame);
-        var postprocessor = PostprocessorBlock.Create(config.Postprocessor);
+        PostprocessorBlock.RequireTrainedPairwiseModel(config.Postprocessor);
+        var postprocessor = PostprocessorBlock.Create(config.Postprocessor, device);
         var images = new Postprocessing.DatasetRowImages(validation);
-        _computeMetrics = embeddings => EmbeddingMetrics.Compute(embeddings, validationSetup, config.MetricArgs, categories,
-            postprocessor: postprocessor is null ? null : new Postprocessing.WithRowImages(postprocessor, images));
+        _computeMetrics = embeddings => EmbeddingMetrics.Compute(embeddings, validationSetup, config.MetricArgs, categories, postprocessor: postprocessor, images: images);
     }
 
     public Extractor Extractor { get; }

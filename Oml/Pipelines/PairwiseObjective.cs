@@ -86,12 +86,12 @@ internal sealed class PairwiseObjective : ITrainingObjective
     public EmbeddingMetricsResult Validate(Action<PipelineEvent> emit, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var postprocessor = new WithRowImages(_reranker, _validationImages);
         if (_baselineReported)
         {
-            return EmbeddingMetrics.Compute(_validationEmbeddings, _validationSetup, _metricArgs, _categories, postprocessor: postprocessor);
+            return EmbeddingMetrics.Compute(_validationEmbeddings, _validationSetup, _metricArgs, _categories, postprocessor: _reranker, images: _validationImages);
         }
-        var (plain, reranked) = EmbeddingMetrics.ComputeWithAndWithout(_validationEmbeddings, _validationSetup, _metricArgs, _categories, postprocessor: postprocessor);
+        var (plain, reranked) = EmbeddingMetrics.ComputeWithAndWithout(_validationEmbeddings, _validationSetup, _metricArgs, _categories,
+            postprocessor: _reranker, images: _validationImages);
         Baseline = plain;
         _baselineReported = true;
         emit(new PipelineNote("the extractor alone (before re-ranking): " +

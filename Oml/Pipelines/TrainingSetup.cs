@@ -168,9 +168,8 @@ internal sealed class TrainingSetup : IDisposable
         }
         try
         {
-            var reranker = PostprocessorBlock.Create(config.Postprocessor) as Postprocessing.PairwiseReranker
+            var reranker = PostprocessorBlock.Create(config.Postprocessor, Device) as Postprocessing.PairwiseReranker
                            ?? throw new OmlException("postprocessor: the postprocessor pipeline trains the model of a pairwise_reranker");
-            if (Device.type != DeviceType.CPU) (reranker.PairwiseModel as nn.Module)?.to(Device);
             return new PairwiseObjective(reranker, pairwise.PairwiseModel.Path, new PairsMiner(pairwise.HardPairsMining, config.Seed),
                 trainEmbeddings, validationEmbeddings, Frame, Validation, config.MetricArgs, Device);
         }

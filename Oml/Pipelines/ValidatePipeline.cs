@@ -31,7 +31,8 @@ public static class ValidatePipeline
         var frame = PipelineParts.LoadFrame(config.DatasetRoot, config.DataframeName);
         if (frame.Validation.Count == 0) throw new OmlException($"{frame.Source} has no validation rows (split = validation)");
         var dataset = ImageDataset.Validation(frame, PipelineParts.Transform(config.TransformsVal));
-        var postprocessor = PostprocessorBlock.Create(config.Postprocessor);
+        PostprocessorBlock.RequireTrainedPairwiseModel(config.Postprocessor);
+        var postprocessor = PostprocessorBlock.Create(config.Postprocessor, device);
 
         using var extractor = PipelineParts.Extractor(config.Extractor, device);
         Emit(new ValidationStarted(0, dataset.Count));
@@ -39,7 +40,7 @@ public static class ValidatePipeline
             (done, total) => Emit(new ValidationProgress(done, total)), cancellationToken);
         var embeddingSeconds = clock.Elapsed.TotalSeconds;
 
-        var (result, plain) = Metrics(embeddings, frame, config.MetricArgs, postprocessor);
+        var (result, plain) = Metrics(embeddings, frame, config.MetricArgs, postprocessor, new DatasetRowImages(dataset));
         var metricSeconds = clock.Elapsed.TotalSeconds - embeddingSeconds;
 
         Directory.CreateDirectory(config.SaveDir);
@@ -57,13 +58,14 @@ public static class ValidatePipeline
     /// <summary>
     /// What <c>validate</c> and <c>evaluate</c> compute once the embeddings of the frame's validation split are there:
     /// the metrics (after the postprocessor when there is one) and, with a postprocessor, those without it, from one
-    /// retrieval.
+    /// retrieval. <paramref name="images"/> are the validation images by row, for a pairwise model that compares
+    /// images (<c>validate</c> has them, <c>evaluate</c> does not).
     /// </summary>
     internal static (EmbeddingMetricsResult Result, EmbeddingMetricsResult? WithoutPostprocessor) Metrics(
-        Tensor embeddings, DatasetFrame frame, MetricArgs args, IRetrievalPostprocessor? postprocessor)
+        Tensor embeddings, DatasetFrame frame, MetricArgs args, IRetrievalPostprocessor? postprocessor, IRowImages? images)
     {
         var (plain, postprocessed) = EmbeddingMetrics.ComputeWithAndWithout(
-            embeddings, ValidationSet.Setup(frame), args, ValidationSet.Categories(frame), postprocessor: postprocessor);
+            embeddings, ValidationSet.Setup(frame), args, ValidationSet.Categories(frame), postprocessor: postprocessor, images: images);
         return postprocessed is null ? (plain, null) : (postprocessed, plain);
     }
 

@@ -3,6 +3,7 @@ using Oml.Images;
 using Oml.Metrics;
 using Oml.Models;
 using Oml.Pipelines.Events;
+using Oml.Postprocessing;
 using Oml.Registries;
 using Oml.Training;
 using static TorchSharp.torch;

@@ -42,4 +42,19 @@ public sealed class PostprocessingInputs
         }
         return embeddings;
     }
+
+    /// <summary>The images, or a user error naming the postprocessor and the model that need them.</summary>
+    internal IRowImages RequireImages(string postprocessorName, string modelName, IEnumerable<int> rows)
+    {
+        var images = Images ?? throw new OmlException(
+            $"{postprocessorName}: the pairwise model {modelName} compares the images of the query and the gallery item, but no images were given " +
+            "(PostprocessingInputs.Images): oml evaluate has only embeddings, so re-rank with oml validate (it has the dataset's images), " +
+            "or use a pairwise model on embeddings (linear_siamese, or trivial_distance_siamese without an extractor)");
+        var maxRow = rows.DefaultIfEmpty(-1).Max();
+        if (maxRow >= images.Count)
+        {
+            throw new OmlException(Invariant($"{postprocessorName}: the results refer to dataset row {maxRow}, but there are only {images.Count} images"));
+        }
+        return images;
+    }
 }

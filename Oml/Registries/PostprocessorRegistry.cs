@@ -16,14 +16,22 @@ public static class PostprocessorRegistry
         table["adaptive_thresholding"] = args => new AdaptiveThresholding(args.GetDouble("n_std", 2.5));
         table["pairwise_reranker"] = args =>
         {
-            var model = args.GetRequiredBlock("pairwise_model", "{name: linear_siamese | trivial_distance_siamese, args: {...}}");
+            var model = args.GetRequiredBlock("pairwise_model", "{name: concat_siamese | linear_siamese | trivial_distance_siamese, args: {...}}");
             args.GetRaw("num_workers"); // OML's loader workers: decoding is multithreaded here already
             args.GetRaw("verbose");
-            if (args.GetBool("use_fp16", false))
+            args.GetBool("use_fp16", false); // accepted as OML's configs set it (precision: 16 likewise): re-ranking runs in float32 here
+            var topN = args.GetInt("top_n", 3);
+            var batchSize = args.GetInt("batch_size", 128);
+            var pairwiseModel = Registry.PairwiseModels.Create(model.Name, model.CreateArgs());
+            try
             {
-                throw new OmlException($"{args.Path}.use_fp16 = true is not supported: re-ranking runs in float32 on the validation embeddings");
+                return new PairwiseReranker(topN, pairwiseModel, batchSize);
             }
-            return new PairwiseReranker(args.GetInt("top_n", 3), Registry.PairwiseModels.Create(model.Name, model.CreateArgs()), args.GetInt("batch_size", 128));
+            catch
+            {
+                (pairwiseModel as IDisposable)?.Dispose();
+                throw;
+            }
         };
         table["k_reciprocal"] = args => new KReciprocalReranker(
             new ExactNeighbourSource(),

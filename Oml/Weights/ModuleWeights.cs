@@ -25,7 +25,16 @@ public static class ModuleWeights
     }
 
     /// <summary>Loads an already read state dict (the caller keeps ownership of its tensors).</summary>
-    public static WeightsLoadReport Load(nn.Module module, StateDict stateDict, bool strict = true)
+    public static WeightsLoadReport Load(nn.Module module, StateDict stateDict, bool strict = true) =>
+        Load(module, stateDict, strict, StrictAdvice);
+
+    private const string StrictAdvice = "Pass strict: false to load only the keys that fit.";
+
+    /// <summary>
+    /// <see cref="Load(nn.Module, StateDict, bool)"/> whose strict mismatch ends with <paramref name="mismatchAdvice"/>
+    /// (what to do about it) instead of the hint to pass strict: false, for callers that offer no such option.
+    /// </summary>
+    internal static WeightsLoadReport Load(nn.Module module, StateDict stateDict, bool strict, string mismatchAdvice)
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(stateDict);
@@ -59,7 +68,7 @@ public static class ModuleWeights
 
         var report = new WeightsLoadReport(stateDict.Path, stateDict.Format, stateDict.NestedUnder, match.StrippedPrefix,
             loaded, missing, unexpected, mismatches, match.Dropped, stateDict.Ignored);
-        if (strict && !report.IsComplete) throw MismatchError(report, stateDict, targets.Keys);
+        if (strict && !report.IsComplete) throw MismatchError(report, stateDict, targets.Keys, mismatchAdvice);
 
         using (no_grad())
         {
@@ -79,7 +88,7 @@ public static class ModuleWeights
         StateDictFile.Write(module.state_dict(), path, StateDictFile.FormatForExtension(path));
     }
 
-    private static OmlException MismatchError(WeightsLoadReport report, StateDict stateDict, IEnumerable<string> modelKeys)
+    private static OmlException MismatchError(WeightsLoadReport report, StateDict stateDict, IEnumerable<string> modelKeys, string advice)
     {
         var counts = new List<string>();
         if (report.Missing.Count > 0) counts.Add(Count(report.Missing.Count, "missing key"));
@@ -88,7 +97,7 @@ public static class ModuleWeights
         var where = report.NestedUnder is null ? "" : $", weights under '{report.NestedUnder}'";
         var prefix = report.StrippedPrefix.Length == 0 ? "" : $", prefix '{report.StrippedPrefix}' stripped";
         var message = $"{report.Path}: the weights do not fit the model ({report.Format}{where}{prefix}): {string.Join(", ", counts)}. "
-            + "Pass strict: false to load only the keys that fit.";
+            + advice;
 
         var details = new List<string>();
         if (report.Missing.Count > 0) details.Add(List($"missing in the file ({report.Missing.Count})", report.Missing));

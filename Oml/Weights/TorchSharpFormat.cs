@@ -6,14 +6,14 @@ namespace Oml.Weights;
 /// <summary>
 /// TorchSharp's own <c>Module.save</c> format: a 7-bit-encoded entry count, then per entry a .NET string key
 /// and a tensor (7-bit-encoded dtype, rank and sizes, then the raw bytes). It has no magic number, so
-/// <see cref="TryRead"/> parses it strictly and gives up (returns null) at the first inconsistency.
+/// <see cref="TryRead"/> parses it strictly (from a seekable stream) and gives up (returns null) at the first inconsistency.
 /// </summary>
 internal static class TorchSharpFormat
 {
     private const int MaxEntries = 1_000_000;
     private const int MaxRank = 16;
 
-    public static Dictionary<string, Tensor>? TryRead(FileStream file)
+    public static Dictionary<string, Tensor>? TryRead(Stream file)
     {
         file.Position = 0;
         using var reader = new BinaryReader(file, Encoding.UTF8, leaveOpen: true);

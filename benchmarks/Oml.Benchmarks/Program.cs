@@ -24,6 +24,8 @@ switch (args.FirstOrDefault())
         return QualityBenchmark.Run(args.Skip(1).ToArray());
     case "rerank-quality":
         return RerankQualityBenchmark.Run(args.Skip(1).ToArray());
+    case "rerank-cost":
+        return RerankCostBenchmark.Run(args.Skip(1).ToArray());
     default:
         Console.Error.WriteLine("usage: dotnet run -c Release --project benchmarks/Oml.Benchmarks -- decode [--repeats N] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- retrieval [--n 100000] [--dim 128] [--k 10] [--repeats 1] [--threads 2] [--no-python] [--no-results-file]");
@@ -32,5 +34,6 @@ switch (args.FirstOrDefault())
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- train-loop [--rounds 3] [--epochs 3] [--workers 2] [--threads 2] [--allocator tcmalloc|glibc] [--no-python] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- quality [--seeds 3] [--datasets mock,fashion-mnist] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- rerank-quality [--seeds 3] [--epochs 20] [--datasets mock,fashion-mnist] [--no-results-file]");
+        Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- rerank-cost [--queries 16] [--top-n 3,5,10] [--batch-sizes 8,32,128] [--repeats 3] [--threads 2] [--no-decode] [--no-results-file]");
         return 2;
 }
