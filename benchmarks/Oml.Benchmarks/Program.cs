@@ -33,7 +33,7 @@ switch (args.FirstOrDefault())
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- train-step [--rounds 3] [--steps 30] [--warmup 5] [--threads 2[,1]] [--margin 0.2|soft] [--allocator tcmalloc|glibc] [--no-python] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- train-loop [--rounds 3] [--epochs 3] [--workers 2] [--threads 2] [--allocator tcmalloc|glibc] [--no-python] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- quality [--seeds 3] [--datasets mock,fashion-mnist] [--no-results-file]");
-        Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- rerank-quality [--seeds 3] [--epochs 20] [--datasets mock,fashion-mnist] [--no-results-file]");
+        Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- rerank-quality [--seeds 3] [--epochs 30] [--datasets mock,fashion-mnist] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- rerank-cost [--queries 16] [--top-n 3,5,10] [--batch-sizes 8,32,128] [--repeats 3] [--threads 2] [--no-decode] [--no-results-file]");
         return 2;
 }

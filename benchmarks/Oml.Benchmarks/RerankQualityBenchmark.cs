@@ -19,13 +19,13 @@ internal static class RerankQualityBenchmark
 
     private sealed record Dataset(string Name, string Root, string DataFrame, string[] Overrides);
 
-    private sealed record Outcome(double BaseCmc1, double BaseMap5, double Cmc1, double Map5, double BestCmc1, double Seconds, double ValidationSeconds);
+    private sealed record Outcome(double BaseCmc1, double BaseMap5, double Cmc1, double Map5, double Seconds, double ValidationSeconds);
 
     public static int Run(string[] args)
     {
         if (!BenchOptions.TryParse(args, ["--seeds", "--datasets", "--epochs"], ["--no-results-file"], out var options)) return 2;
         var seeds = options.Int("--seeds", 3);
-        var epochs = options.Int("--epochs", 20);
+        var epochs = options.Int("--epochs", 30);
         var datasets = options.List("--datasets", ["mock", "fashion-mnist"]);
         var writeResults = !options.Has("--no-results-file");
 
@@ -34,8 +34,8 @@ internal static class RerankQualityBenchmark
         try
         {
             var table = new StringBuilder()
-                .AppendLine("| dataset | OVERALL/cmc/1: extractor alone | re-ranked (last epoch) | gain | OVERALL/map/5: alone | re-ranked | gain | best epoch's cmc/1 | wall s / run | s / validation |")
-                .AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+                .AppendLine("| dataset | OVERALL/cmc/1: extractor alone | re-ranked (last epoch) | gain | OVERALL/map/5: alone | re-ranked | gain | wall s / run | s / validation |")
+                .AppendLine("|---|---|---|---|---|---|---|---|---|");
             foreach (var name in datasets)
             {
                 var dataset = Prepare(name, work);
@@ -51,7 +51,7 @@ internal static class RerankQualityBenchmark
                 [
                     dataset.Name, MeanSpread(Of(o => o.BaseCmc1)), MeanSpread(Of(o => o.Cmc1)), MeanSpread(Of(o => o.Cmc1 - o.BaseCmc1), signed: true),
                     MeanSpread(Of(o => o.BaseMap5)), MeanSpread(Of(o => o.Map5)), MeanSpread(Of(o => o.Map5 - o.BaseMap5), signed: true),
-                    MeanSpread(Of(o => o.BestCmc1)), Str($"{outcomes.Average(o => o.Seconds):0}"), Str($"{outcomes.Average(o => o.ValidationSeconds):0.0}"),
+                    Str($"{outcomes.Average(o => o.Seconds):0}"), Str($"{outcomes.Average(o => o.ValidationSeconds):0.0}"),
                 ];
                 table.AppendLine($"| {string.Join(" | ", cells)} |");
             }
@@ -86,7 +86,7 @@ internal static class RerankQualityBenchmark
         string[] overrides =
         [
             $"dataset_root={dataset.Root}", $"dataframe_name={dataset.DataFrame}", Str($"seed={seed}"),
-            Str($"max_epochs={epochs}"), Str($"valid_period={Math.Max(1, epochs / 4)}"), $"logs_root={Path.Combine(work, "logs")}",
+            Str($"max_epochs={epochs}"), Str($"valid_period={epochs}"), Str($"freeze_n_epochs={epochs / 3}"), $"logs_root={Path.Combine(work, "logs")}",
             .. dataset.Overrides,
         ];
         var config = TrainPipelineConfig.LoadPostprocessor("configs/train_postprocessor_mock.yaml", overrides);
@@ -100,7 +100,7 @@ internal static class RerankQualityBenchmark
         var seconds = watch.Elapsed.TotalSeconds;
         var baseline = run.Baseline ?? throw new InvalidOperationException("the run validated nothing");
         return new Outcome(baseline.Metrics["OVERALL/cmc/1"], baseline.Metrics["OVERALL/map/5"], run.LastMetrics["OVERALL/cmc/1"], run.LastMetrics["OVERALL/map/5"],
-            run.BestMetric ?? double.NaN, seconds, validationSeconds.Count == 0 ? double.NaN : validationSeconds.Average());
+            seconds, validationSeconds.Count == 0 ? double.NaN : validationSeconds.Average());
     }
 
     private sealed class SynchronousProgress(Action<Oml.Pipelines.Events.PipelineEvent> report) : IProgress<Oml.Pipelines.Events.PipelineEvent>
@@ -114,9 +114,11 @@ internal static class RerankQualityBenchmark
         Each run is `oml train-postprocessor configs/train_postprocessor_mock.yaml` on the dataset: the extractor is the
         pretrained `resnet18_mlnet_imagenet` as it is (zero-shot); the pairwise model is a `concat_siamese` (the two
         64 px images stacked vertically through the same pretrained ResNet-18, an MLP head of 128) trained on hard pairs
-        from 8 labels x 8 images (Fashion-MNIST: 4 x 16), re-ranking the extractor's top 5. Open splits, as in the
-        "Pretrained backbone" section: the validation classes are never trained on. "Re-ranked" is the last validation,
-        mean ± standard deviation over the seeds; the extractor alone is the same in every run.
+        from 8 labels x 8 images (Fashion-MNIST: 4 x 16) as OML's STIR recipe does, scaled down: the head alone at lr 1e-3
+        while the backbone is frozen (the first third of the epochs), then everything at 5e-5; it re-ranks the
+        extractor's top 5, validated once after the last epoch. Open splits, as in the "Pretrained backbone" section:
+        the validation classes are never trained on. Mean ± standard deviation over the seeds; the extractor alone is
+        the same in every run. Wall time per run: extraction, training and the validation.
 
         {table}
         """;
