@@ -15,48 +15,8 @@ public sealed class PostprocessorTrainPipelineTests(TrainingFixture fixture) : T
     private static string OmlConfig(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "oml-configs", name);
 
     /// <summary>The extractor is a seeded random resnet18 (no weights file), the pairwise model a linear siamese over its 512-d embeddings.</summary>
-    private string Config(string extra = "") => Dir.Write($"pp_{Guid.NewGuid():N}.yaml", $$$"""
-        seed: 7
-        accelerator: cpu
-        dataset_root: {{{fixture.DatasetRoot}}}
-        dataframe_name: df.csv
-        logs_root: {{{Dir.File("logs")}}}
-        logs_folder: run
-        num_workers: 0
-        embeddings_cache_dir: {{{Dir.File("cache")}}}
-        extractor:
-          name: resnet
-          args: {arch: resnet18, gem_p: null, remove_fc: true, normalise_features: true, weights: null}
-        transforms_extraction:
-          name: norm_resize_torch
-          args: {im_size: 32}
-        transforms_train:
-          name: norm_resize_torch
-          args: {im_size: 32}
-        pairwise_model:
-          name: linear_siamese
-          args: {feat_dim: 512, identity_init: true}
-        hard_pairs_mining: true
-        sampler:
-          name: balance
-          args: {n_labels: 2, n_instances: 4}
-        optimizer:
-          name: adam
-          args: {lr: 0.01}
-        batch_size_inference: 32
-        postprocessor:
-          name: pairwise_reranker
-          args:
-            top_n: 3
-            pairwise_model: ${pairwise_model}
-            batch_size: 16
-        max_epochs: 3
-        valid_period: 1
-        metric_args: {cmc_top_k: [1, 3], map_top_k: [3], fmr_vals: [], pcf_variance: []}
-        metric_for_checkpointing: OVERALL/cmc/1
-        log_images: false
-        {{{extra}}}
-        """);
+    private string Config(string extra = "") => Dir.Write($"pp_{Guid.NewGuid():N}.yaml", fixture.PostprocessorConfig(Dir.File("logs"), Dir.File("cache"),
+        "  name: linear_siamese\n  args: {feat_dim: 512, identity_init: true}", extra));
 
     private static TrainRunResult Run(TrainPipelineConfig config, IProgress<PipelineEvent>? events = null) =>
         TrainPipeline.Run(config, events, TestContext.Current.CancellationToken);
