@@ -109,6 +109,27 @@ public sealed class MagicTests : TrainingKernelTest
     }
 
     [Fact]
+    public async Task Train_magic_with_the_postprocessor_pipeline_trains_a_re_ranker_and_shows_it_against_the_extractor_alone()
+    {
+        var config = Dir.Write("pp.yaml", TrainingData.PostprocessorConfig(Dir.File("logs"), Dir.File("cache"),
+            "  name: linear_siamese\n  args: {feat_dim: 512, identity_init: true}"));
+
+        var result = await Kernel.SubmitCodeAsync($"#!oml-train --pipeline postprocessor --config \"{config}\" --set max_epochs=2 --name reranker");
+
+        result.AssertSucceeded();
+        var final = result.Events.OfType<DisplayedValueUpdated>().Last().Html();
+        Assert.Contains("oml-training-run", final);
+        Assert.Contains("extractor alone", final);
+        Assert.Contains("before / after trained re-ranker", final);
+        var model = await Kernel.SubmitCodeAsync("reranker.PairwiseModel.Input.ToString()");
+        model.AssertSucceeded();
+        Assert.Equal("Embeddings", model.ReturnValue());
+
+        var wrong = await Kernel.SubmitCodeAsync($"#!oml-train --pipeline reranker --config \"{config}\"");
+        Assert.Contains("--pipeline reranker: expected extractor (train an extractor) or postprocessor", wrong.Failure());
+    }
+
+    [Fact]
     public async Task Validate_magic_shows_metrics_and_worst_query_grids_with_thumbnails()
     {
         var config = Dir.Write("val.yaml", TrainingData.Config(Dir.File("logs")) + $"\nsave_dir: {Dir.File("val")}\n");
