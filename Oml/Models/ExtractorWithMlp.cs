@@ -61,7 +61,7 @@ public sealed class ExtractorWithMlp : Extractor, IFreezable
         set
         {
             trainBackbone = value;
-            foreach (var parameter in extractor.parameters()) parameter.requires_grad = value;
+            FrozenBackbone.SetTrainable(extractor, value);
         }
     }
 
@@ -73,16 +73,7 @@ public sealed class ExtractorWithMlp : Extractor, IFreezable
 
     protected override Tensor ExtractUnnormalised(Tensor images)
     {
-        Tensor features;
-        if (trainBackbone)
-        {
-            features = extractor.forward(images);
-        }
-        else
-        {
-            using var noGrad = no_grad();
-            features = extractor.forward(images);
-        }
+        var features = FrozenBackbone.Forward(extractor, images, trainBackbone);
         return projection.forward(features);
     }
 

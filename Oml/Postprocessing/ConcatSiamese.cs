@@ -88,7 +88,7 @@ public sealed class ConcatSiamese : nn.Module<Tensor, Tensor, Tensor>, IPairwise
         set
         {
             trainBackbone = value;
-            foreach (var parameter in extractor.parameters()) parameter.requires_grad = value;
+            FrozenBackbone.SetTrainable(extractor, value);
         }
     }
 
@@ -105,16 +105,7 @@ public sealed class ConcatSiamese : nn.Module<Tensor, Tensor, Tensor>, IPairwise
         }
         using var scope = NewDisposeScope();
         var pairs = cat([x1, x2], dim: 2);
-        Tensor features;
-        if (trainBackbone)
-        {
-            features = extractor.forward(pairs);
-        }
-        else
-        {
-            using var noGrad = no_grad();
-            features = extractor.forward(pairs);
-        }
+        var features = FrozenBackbone.Forward(extractor, pairs, trainBackbone);
         return head.forward(features).reshape(x1.shape[0]).MoveToOuterDisposeScope();
     }
 
