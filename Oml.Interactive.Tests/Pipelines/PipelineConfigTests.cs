@@ -94,4 +94,25 @@ public sealed class PipelineConfigTests
         var error = Assert.Throws<OmlException>(() => TrainPipelineConfig.Load(Fixture("train_cars.yaml"), ["scheduling={scheduler: {name: step, args: {step_size: 2}}}", change]));
         Assert.Contains(expected, error.Message + string.Join("\n", error.Details));
     }
+
+    [Fact]
+    public void MaxImagePixelsIsAKeyOfTrainValidateAndPredictConfigs()
+    {
+        Assert.Contains("max_image_pixels", TrainPipelineConfig.Keys);
+        Assert.Contains("max_image_pixels", ValidatePipelineConfig.Keys);
+        Assert.Equal(Oml.Images.ImageDecoder.DefaultMaxPixels, TrainPipelineConfig.Load(Fixture("train_cars.yaml")).MaxImagePixels);
+        Assert.Equal(200_000_000, TrainPipelineConfig.Load(Fixture("train_cars.yaml"), ["max_image_pixels=200000000"]).MaxImagePixels);
+        Assert.Equal(1000, ValidatePipelineConfig.Load(Fixture("val_cars.yaml"), ["+max_image_pixels=1000"]).MaxImagePixels);
+        Assert.Equal(1000, PredictPipelineConfig.Load(Fixture("predict_cars.yaml"), ["max_image_pixels=1e3"]).MaxImagePixels);
+        // a training config predicts and validates with its own limit, without a note that the key is unused
+        var predict = PredictPipelineConfig.Load(Fixture("train_cars.yaml"),
+            ["data_dir=photos", "bs=8", "transforms_predict={name: norm_resize_torch, args: {im_size: 32}}", "max_image_pixels=5000"]);
+        Assert.Equal(5000, predict.MaxImagePixels);
+        Assert.DoesNotContain(predict.Notes, n => n.Contains("max_image_pixels", StringComparison.Ordinal));
+
+        var zero = Assert.Throws<OmlException>(() => ValidatePipelineConfig.Load(Fixture("val_cars.yaml"), ["+max_image_pixels=0"]));
+        Assert.StartsWith("max_image_pixels = 0 is not valid: expected the largest width x height to decode, a positive integer", zero.Message);
+        var text = Assert.Throws<OmlException>(() => PredictPipelineConfig.Load(Fixture("predict_cars.yaml"), ["max_image_pixels=lots"]));
+        Assert.Equal("max_image_pixels = 'lots' is not valid: expected an integer", text.Message);
+    }
 }

@@ -27,6 +27,7 @@ public static class PredictPipeline
         var clock = Stopwatch.StartNew();
         void Emit(PipelineEvent e) => progress?.Report(e with { Elapsed = clock.Elapsed });
         TorchRuntime.EnsureLoaded();
+        using var decoding = ImageDecoder.Use(ImageDecoder.WithMaxPixels(config.MaxImagePixels));
         PipelineParts.ThrowIfInputsMissing(config.Dataframe is null ? null : ResolveDataframe(config), config.Extractor, config.TransformsPredict);
         foreach (var note in config.Notes) Emit(new PipelineNote(note));
 

@@ -20,6 +20,9 @@ public sealed record PredictPipelineConfig
     public required int NumWorkers { get; init; }
     public required ConfigBlock Extractor { get; init; }
     public required string SaveDir { get; init; }
+
+    /// <summary><c>max_image_pixels</c>, as training and validation read it (<see cref="ValidationSettings.MaxImagePixels"/>).</summary>
+    public long MaxImagePixels { get; init; } = Images.ImageDecoder.DefaultMaxPixels;
     public required IReadOnlyDictionary<string, object?> Values { get; init; }
     public IReadOnlyList<string> Notes { get; init; } = [];
 
@@ -43,6 +46,7 @@ public sealed record PredictPipelineConfig
             NumWorkers = root.GetInt("num_workers", 0),
             Extractor = root.GetRequiredBlock("extractor", "{name: resnet, args: {arch: resnet18, weights: path/to/best.ckpt}}"),
             SaveDir = root.GetString("save_dir", "."),
+            MaxImagePixels = ValidationSettings.ReadMaxImagePixels(root),
             Values = loaded.Values,
             Notes = notes,
         };

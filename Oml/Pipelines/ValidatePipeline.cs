@@ -24,6 +24,7 @@ public static class ValidatePipeline
         var clock = Stopwatch.StartNew();
         void Emit(PipelineEvent e) => progress?.Report(e with { Elapsed = clock.Elapsed });
         TorchRuntime.EnsureLoaded();
+        using var decoding = ImageDecoder.Use(ImageDecoder.WithMaxPixels(config.MaxImagePixels)); // datasets and figures
         PipelineParts.ThrowIfInputsMissing(Path.Combine(config.DatasetRoot, config.DataframeName), config.Extractor, config.TransformsVal);
         foreach (var note in config.Notes) Emit(new PipelineNote(note));
 
