@@ -117,6 +117,20 @@ public sealed class CliDatasetTests : TempDirectoryTest
     }
 
     [Fact]
+    public void ASingleLabelValidationSplitIsNotValid()
+    {
+        Directory.CreateDirectory(Dir.File("img"));
+        var csv = Images.DatasetImageCheckTests.WritePngDataset(Dir);
+        File.WriteAllText(csv, File.ReadAllText(csv).Replace("3,img/", "2,img/", StringComparison.Ordinal));
+
+        var check = CliRunner.Run(Dir.Path, "dataset", "check", "df.csv");
+        Assert.Equal(2, check.ExitCode);
+        Assert.Contains("the validation split has a single label, 2", Flat(check.Output));
+        Assert.Contains("would be 1.0 whatever the model", Flat(check.Output));
+        Assert.Contains("not valid: 1 error", check.Output);
+    }
+
+    [Fact]
     public void BadMockOptionsAreAUserError()
     {
         var result = CliRunner.Run(Dir.Path, "dataset", "mock", "mock", "--classes", "3");

@@ -31,6 +31,7 @@ public static class ValidatePipeline
         var device = new Device(config.Engine.Device);
         var frame = PipelineParts.LoadFrame(config.DatasetRoot, config.DataframeName);
         if (frame.Validation.Count == 0) throw new OmlException($"{frame.Source} has no validation rows (split = validation)");
+        foreach (var note in PipelineParts.ValidationWarningNotes(frame)) Emit(new PipelineNote(note));
         var dataset = ImageDataset.Validation(frame, PipelineParts.Transform(config.TransformsVal));
         PostprocessorBlock.RequireTrainedPairwiseModel(config.Postprocessor);
         var postprocessor = PostprocessorBlock.Create(config.Postprocessor, device);
