@@ -115,4 +115,27 @@ public sealed class PipelineConfigTests
         var text = Assert.Throws<OmlException>(() => PredictPipelineConfig.Load(Fixture("predict_cars.yaml"), ["max_image_pixels=lots"]));
         Assert.Equal("max_image_pixels = 'lots' is not valid: expected an integer", text.Message);
     }
+
+    [Fact]
+    public void PredictInputOnTheCommandLineReplacesTheOtherInputOfTheFile()
+    {
+        using var dir = new TempDirectory();
+        var withDataframe = dir.Write("predict.yaml", File.ReadAllText(Fixture("predict_cars.yaml")).Replace("data_dir: data/", "dataframe: data/df.csv", StringComparison.Ordinal));
+
+        var folder = PredictPipelineConfig.Load(withDataframe, ["data_dir=photos"]);
+        Assert.Equal(("photos", null), (folder.DataDir, folder.Dataframe));
+        Assert.Contains($"data_dir on the command line replaces dataframe = data/df.csv of {withDataframe}", folder.Notes);
+
+        var frame = PredictPipelineConfig.Load(Fixture("predict_cars.yaml"), ["+dataframe=other.csv"]);
+        Assert.Equal((null, "other.csv"), (frame.DataDir, frame.Dataframe));
+        Assert.Contains(frame.Notes, n => n.StartsWith("dataframe on the command line replaces data_dir = data/", StringComparison.Ordinal));
+
+        // both on the command line, or both in the file, stay an error naming both
+        var both = Assert.Throws<OmlException>(() => PredictPipelineConfig.Load(withDataframe, ["data_dir=photos", "dataframe=x.csv"]));
+        Assert.Contains("both are set: data_dir = photos, dataframe = x.csv", both.Message);
+        var bothInFile = dir.Write("both.yaml", File.ReadAllText(withDataframe) + "\ndata_dir: photos\n");
+        Assert.Contains("both are set", Assert.Throws<OmlException>(() => PredictPipelineConfig.Load(bothInFile)).Message);
+        // without an input override nothing changes
+        Assert.Equal("data/df.csv", PredictPipelineConfig.Load(withDataframe, ["bs=8"]).Dataframe);
+    }
 }
