@@ -353,6 +353,12 @@ public static class DatasetValidator
 
         public static ColumnLayout? Find(CsvTable table, Action<int, string?, string> error)
         {
+            if (table.Header is [var only] && (only.Contains(';') || only.Contains('\t')))
+            {
+                var separator = only.Contains(';') ? "';'" : "tabs";
+                error(0, null, $"the header is a single column, '{(only.Length > 80 ? only[..80] + "..." : only)}': an OML dataframe is comma-separated, this file looks separated by {separator}");
+                return null;
+            }
             var ok = true;
             foreach (var duplicate in table.Header.GroupBy(h => h).Where(g => g.Count() > 1))
             {
