@@ -16,8 +16,25 @@ public sealed class CheckCommand(IAnsiConsole console) : Command<CheckCommand.Se
         public string? Root { get; init; }
 
         [CommandOption("--images")]
-        [Description("Also read every image header: readable format, within the pixel limit, box inside the image.")]
+        [Description("Also decode every image in full, as training reads it: readable format, within the pixel limit, box inside the image, no truncated or corrupt pixel data.")]
         public bool Images { get; init; }
+
+        [CommandOption("--headers-only")]
+        [Description("With --images: read only each image's header (format, size, box; quicker), not its pixels, so a truncated or corrupt file passes.")]
+        public bool HeadersOnly { get; init; }
+
+        [CommandOption("--max-pixels <N>")]
+        [Description("With --images: the largest width x height accepted (decompression-bomb guard; the config key max_image_pixels of train / validate / predict). Default: 89478485, PIL's MAX_IMAGE_PIXELS.")]
+        public long? MaxPixels { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (MaxPixels is <= 0) return ValidationResult.Error($"--max-pixels {MaxPixels} is not valid: expected a positive number of pixels");
+            if ((HeadersOnly || MaxPixels is not null) && !Images)
+                return ValidationResult.Error($"{(HeadersOnly ? "--headers-only" : "--max-pixels")} needs --images (the image files are only read with --images)");
+            if (Images && NoFiles) return ValidationResult.Error("--images reads the image files and --no-files skips them: give one of them");
+            return ValidationResult.Success();
+        }
 
         [CommandOption("--no-files")]
         [Description("Do not check that the image files exist (quicker on huge datasets).")]
@@ -42,13 +59,14 @@ public sealed class CheckCommand(IAnsiConsole console) : Command<CheckCommand.Se
         }
         var frame = DatasetFrame.FromValidation(validation, DatasetValidator.ResolveRoot(settings.Csv, options));
         ConsoleReport.Summary(console, frame.Summarize());
-        if (settings.Images && !settings.NoFiles)
+        if (settings.Images)
         {
             IReadOnlyList<DatasetProblem> imageProblems = [];
+            var decoder = ImageDecoder.WithMaxPixels(settings.MaxPixels ?? ImageDecoder.DefaultMaxPixels);
             console.Progress().AutoClear(true).Start(progress =>
             {
-                var task = progress.AddTask("reading image headers", maxValue: Math.Max(1, frame.Rows.Count));
-                imageProblems = DatasetImageCheck.Run(frame, progress: (done, _) => task.Value = done);
+                var task = progress.AddTask(settings.HeadersOnly ? "reading image headers" : "decoding images", maxValue: Math.Max(1, frame.Rows.Count));
+                imageProblems = DatasetImageCheck.Run(frame, decoder, (done, _) => task.Value = done, settings.HeadersOnly);
             });
             foreach (var problem in imageProblems) console.MarkupLine("[red]error:[/] " + Markup.Escape(problem.ToString()));
             if (imageProblems.Count > 0)
@@ -56,7 +74,10 @@ public sealed class CheckCommand(IAnsiConsole console) : Command<CheckCommand.Se
                 console.MarkupLine($"[red]not valid:[/] {imageProblems.Count} image problem{(imageProblems.Count == 1 ? "" : "s")}");
                 return OmlApp.UserError;
             }
-            console.MarkupLine($"read {frame.Rows.Count} image headers: all readable, all boxes inside their images");
+            console.MarkupLine(settings.HeadersOnly
+                ? $"read {frame.Rows.Count} image headers (not their pixels: a truncated or corrupt file is only found without --headers-only): " +
+                  $"all readable, at most {decoder.MaxPixels:N0} pixels, all boxes inside their images"
+                : $"decoded {frame.Rows.Count} images in full: all complete, at most {decoder.MaxPixels:N0} pixels, all boxes inside their images");
         }
         console.MarkupLine("[green]valid[/]");
         return 0;

@@ -149,7 +149,7 @@ public sealed class MetricsDataFrameTests : TempDirectoryTest
     [Fact]
     public void A_frame_with_too_few_validation_rows_is_refused_with_a_message_that_says_so()
     {
-        var other = DatasetFrame.FromRows([DatasetRow.Validation(1, "a.jpg"), DatasetRow.Validation(1, "b.jpg")], Dir.Path, checkFilesExist: false);
+        var other = DatasetFrame.FromRows([DatasetRow.Validation(1, "a.jpg"), DatasetRow.Validation(2, "b.jpg")], Dir.Path, checkFilesExist: false);
 
         var error = Assert.Throws<OmlException>(() => _result.ToDataFrame(other));
         Assert.Contains("has 2 validation rows but the metrics refer to validation row 6", error.Message);

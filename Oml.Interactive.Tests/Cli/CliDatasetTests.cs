@@ -3,6 +3,9 @@ namespace Oml.Tests.Cli;
 /// <summary>The dataset verbs of the real <c>oml</c> process, end to end.</summary>
 public sealed class CliDatasetTests : TempDirectoryTest
 {
+    /// <summary>The output with line breaks (the console wraps long messages) as spaces.</summary>
+    private static string Flat(string output) => System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
+
     [Fact]
     public void MockDatasetIsValidByDatasetCheck()
     {
@@ -51,7 +54,7 @@ public sealed class CliDatasetTests : TempDirectoryTest
         Assert.Equal(0, CliRunner.Run(Dir.Path, "dataset", "mock", "mock", "--classes", "4", "--per-class", "3").ExitCode);
         var ok = CliRunner.Run(Dir.Path, "dataset", "check", "mock/df_with_bboxes.csv", "--images");
         Assert.True(ok.ExitCode == 0, ok.All);
-        Assert.Contains("read 12 image headers", ok.Output);
+        Assert.Contains("decoded 12 images in full", ok.Output);
 
         var lines = File.ReadAllLines(Dir.File("mock/df_with_bboxes.csv"));
         var cells = lines[3].Split(',');
@@ -63,6 +66,68 @@ public sealed class CliDatasetTests : TempDirectoryTest
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("row 4, column 'x_2': the box (", bad.Output);
         Assert.Contains("does not fit in the 64x64 image", bad.Output);
+    }
+
+    [Fact]
+    public void CheckWithImagesDecodesEveryImageSoATruncatedPngIsNotValid()
+    {
+        Directory.CreateDirectory(Dir.File("img"));
+        Images.DatasetImageCheckTests.WritePngDataset(Dir, truncatedRow: 7);
+
+        var bad = CliRunner.Run(Dir.Path, "dataset", "check", "df.csv", "--images");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("row 7, column 'path': Cannot decode image", Flat(bad.Output));
+        Assert.Contains("the file is truncated", Flat(bad.Output));
+        Assert.Contains("not valid: 1 image problem", bad.Output);
+        Assert.DoesNotContain("\nvalid", bad.Output);
+
+        // headers only: quicker, and it says what it did not read
+        var quick = CliRunner.Run(Dir.Path, "dataset", "check", "df.csv", "--images", "--headers-only");
+        Assert.True(quick.ExitCode == 0, quick.All);
+        Assert.Contains("read 8 image headers (not their pixels", Flat(quick.Output));
+
+        var help = CliRunner.Run(Dir.Path, "dataset", "check", "--help");
+        Assert.Contains("decode every image in full", Flat(help.Output));
+        Assert.Contains("--headers-only", help.Output);
+        Assert.Contains("--max-pixels", help.Output);
+    }
+
+    [Fact]
+    public void CheckWithImagesTakesThePixelLimit()
+    {
+        Directory.CreateDirectory(Dir.File("img"));
+        Images.DatasetImageCheckTests.WritePngDataset(Dir);
+
+        var over = CliRunner.Run(Dir.Path, "dataset", "check", "df.csv", "--images", "--max-pixels", "1000");
+        Assert.Equal(2, over.ExitCode);
+        Assert.Contains("over the limit of 1,000", Flat(over.Output));
+        Assert.Contains("max_image_pixels: 1200 in the config", Flat(over.Output));
+        Assert.Contains("--max-pixels 1200 for oml dataset check", Flat(over.Output));
+
+        var within = CliRunner.Run(Dir.Path, "dataset", "check", "df.csv", "--images", "--max-pixels", "1200");
+        Assert.True(within.ExitCode == 0, within.All);
+        Assert.Contains("at most 1,200 pixels", Flat(within.Output));
+
+        var alone = CliRunner.Run(Dir.Path, "dataset", "check", "df.csv", "--max-pixels", "1200");
+        Assert.Equal(2, alone.ExitCode);
+        Assert.Contains("--max-pixels needs --images", Flat(alone.All));
+        var zero = CliRunner.Run(Dir.Path, "dataset", "check", "df.csv", "--images", "--max-pixels", "0");
+        Assert.Equal(2, zero.ExitCode);
+        Assert.Contains("expected a positive number of pixels", Flat(zero.All));
+    }
+
+    [Fact]
+    public void ASingleLabelValidationSplitIsNotValid()
+    {
+        Directory.CreateDirectory(Dir.File("img"));
+        var csv = Images.DatasetImageCheckTests.WritePngDataset(Dir);
+        File.WriteAllText(csv, File.ReadAllText(csv).Replace("3,img/", "2,img/", StringComparison.Ordinal));
+
+        var check = CliRunner.Run(Dir.Path, "dataset", "check", "df.csv");
+        Assert.Equal(2, check.ExitCode);
+        Assert.Contains("the validation split has a single label, 2", Flat(check.Output));
+        Assert.Contains("would be 1.0 whatever the model", Flat(check.Output));
+        Assert.Contains("not valid: 1 error", check.Output);
     }
 
     [Fact]

@@ -17,13 +17,14 @@ public sealed class DatasetFrameTests : TempDirectoryTest
             "7,f.jpg,train,,",
             "42,g.jpg,validation,True,True",
             "42,h.jpg,validation,False,True",
+            "5,i.jpg,validation,False,True",
         ];
         var frame = DatasetFrame.Load(Write(Dir, Header, rows));
 
         Assert.Equal([0L, 1, 0, 2, 1, 2], frame.Train.Select(r => r.Label));
         Assert.Equal(new Dictionary<long, long> { [10] = 0, [3] = 1, [7] = 2 }, frame.TrainLabelMap);
-        Assert.Equal([42L, 42], frame.Validation.Select(r => r.Label));
-        Assert.Equal([10L, 3, 10, 7, 3, 7, 42, 42], frame.Rows.Select(r => r.Label));
+        Assert.Equal([42L, 42, 5], frame.Validation.Select(r => r.Label));
+        Assert.Equal([10L, 3, 10, 7, 3, 7, 42, 42, 5], frame.Rows.Select(r => r.Label));
         Assert.Equal(3, frame.TrainLabelCount);
     }
 
@@ -65,8 +66,8 @@ public sealed class DatasetFrameTests : TempDirectoryTest
         var e = Assert.Throws<OmlException>(() => DatasetFrame.FromRows(rows, Dir.Path, checkFilesExist: false));
         Assert.Equal(["row 4, column 'x_2': x_1=0, x_2=0 is not valid: expected x_1 < x_2 (x_2 is exclusive)"], e.Details);
 
-        var ok = DatasetFrame.FromRows(rows.Take(2).Append(DatasetRow.Validation(1, "c.jpg")).Append(DatasetRow.Validation(1, "d.jpg")).ToArray(), Dir.Path, checkFilesExist: false);
-        Assert.Equal(4, ok.Rows.Count);
+        var ok = DatasetFrame.FromRows(rows.Take(2).Append(DatasetRow.Validation(1, "c.jpg")).Append(DatasetRow.Validation(1, "d.jpg")).Append(DatasetRow.Validation(2, "e.jpg")).ToArray(), Dir.Path, checkFilesExist: false);
+        Assert.Equal(5, ok.Rows.Count);
     }
 
     [Fact]
@@ -78,6 +79,7 @@ public sealed class DatasetFrameTests : TempDirectoryTest
             DatasetRow.Train(0, "b.jpg") with { Box = new BoundingBox(1, 2, 3, 4) },
             DatasetRow.Validation(2, "c.jpg", isQuery: true, isGallery: true),
             DatasetRow.Validation(2, "d.jpg", isQuery: false, isGallery: true),
+            DatasetRow.Validation(3, "e.jpg", isQuery: false, isGallery: true),
         ];
         var csv = Dir.File("out/df.csv");
         DatasetCsv.Write(csv, rows);

@@ -282,4 +282,36 @@ public sealed class DatasetValidatorTests : TempDirectoryTest
         var error = Assert.Single(Validate(Dir, "label,text,split,is_query,is_gallery", ValidRows).Errors);
         Assert.Contains("text datasets are not supported", error.Message);
     }
+
+    [Fact]
+    public void SingleLabelValidationSplitIsAnErrorBecauseEveryMetricWouldBeOne()
+    {
+        var validation = ValidateWith((6, "2,img/6.jpg,validation,True,True"), (7, "2,img/7.jpg,validation,True,True"));
+        var error = Assert.Single(validation.Errors);
+        Assert.Equal((6, "label"), (error.Row, error.Column));
+        Assert.StartsWith("the validation split has a single label, 2: every query (4) retrieves only items of its own label, so every retrieval metric (cmc, precision, map) would be 1.0 whatever the model", error.Message);
+        Assert.Contains("add validation rows of other labels", error.Message);
+
+        // prediction embeds the rows and does no retrieval: there it is a warning
+        var frame = DatasetFrame.Load(Dir.File("df.csv"), new DatasetLoadOptions { CheckValidationRetrieval = false });
+        Assert.Contains(frame.Warnings, w => w.Message.StartsWith("the validation split has a single label", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void QueriesWithNoPossibleWrongAnswerAreAWarningWithCounts()
+    {
+        // the retrieval ignores gallery items of the query's sequence: query row 6 (label 2, sequence a) can only
+        // retrieve rows 7 and 10 (label 2), as label 3's items share its sequence; queries 7 and 10 can be wrong
+        var rows = new[]
+        {
+            "0,img/0.jpg,train,,,", "0,img/1.jpg,train,,,", "1,img/2.jpg,train,,,", "1,img/3.jpg,train,,,",
+            "2,img/4.jpg,validation,True,True,a", "2,img/5.jpg,validation,True,True,b",
+            "3,img/6.jpg,validation,False,True,a", "3,img/7.jpg,validation,False,True,a", "2,img/8.jpg,validation,True,True,c",
+        };
+        var validation = Validate(Dir, Header + ",sequence", rows);
+        Assert.True(validation.IsValid, string.Join("\n", Errors(validation)));
+        var warning = Assert.Single(validation.Warnings);
+        Assert.Equal("row 6, column 'label': 1 of 3 validation queries have no possible wrong answer: every gallery item they can retrieve has their label " +
+                     "(label (queries): 2 (1); row 6); they count as correct whatever the model, which lifts cmc, precision and map", warning.ToString());
+    }
 }

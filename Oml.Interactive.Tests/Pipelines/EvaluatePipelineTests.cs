@@ -140,6 +140,36 @@ public sealed class EvaluatePipelineTests(TrainingFixture fixture) : IClassFixtu
         Assert.StartsWith("embeddings is required: a NumPy .npy file", error.Message);
     }
 
+    [Fact]
+    public void QueriesThatCannotBeWrongAreANoteOfTheEvaluationAndASingleLabelSplitIsRefused()
+    {
+        using var dir = new TempDirectory();
+        // query row 2 (label 2, sequence a) can only retrieve rows 3 and 5: the label-3 item shares its sequence
+        dir.Write("df.csv", """
+            label,path,split,is_query,is_gallery,sequence
+            2,a.jpg,validation,True,True,a
+            2,b.jpg,validation,True,True,b
+            3,c.jpg,validation,False,True,a
+            2,d.jpg,validation,True,True,c
+            """);
+        Oml.IO.NpyFile.WriteMatrix(dir.File("emb.npy"), new Oml.IO.NpyArray([1, 0, 0.9f, 0.1f, 0, 1, 0.1f, 0.9f], 4, 2));
+        var notes = new List<string>();
+        var progress = new Progress(e => { if (e is Oml.Pipelines.Events.PipelineNote n) notes.Add(n.Message); });
+        var values = new Dictionary<string, object?> { ["embeddings"] = dir.File("emb.npy"), ["dataframe"] = dir.File("df.csv"), ["out"] = dir.File("metrics.json") };
+        EvaluatePipeline.Run(EvaluatePipelineConfig.Load(null, [], values), progress, TestContext.Current.CancellationToken);
+        Assert.Contains("dataset: row 2, column 'label': 1 of 3 validation queries have no possible wrong answer: every gallery item they can retrieve has their label " +
+                        "(label (queries): 2 (1); row 2); they count as correct whatever the model, which lifts cmc, precision and map", notes);
+
+        File.WriteAllText(dir.File("df.csv"), File.ReadAllText(dir.File("df.csv")).Replace("3,", "2,", StringComparison.Ordinal));
+        var single = Assert.Throws<OmlException>(() => EvaluatePipeline.Run(EvaluatePipelineConfig.Load(null, [], values), cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Contains("the validation split has a single label, 2", string.Join("\n", single.Details));
+    }
+
+    private sealed class Progress(Action<Oml.Pipelines.Events.PipelineEvent> onEvent) : IProgress<Oml.Pipelines.Events.PipelineEvent>
+    {
+        public void Report(Oml.Pipelines.Events.PipelineEvent value) => onEvent(value);
+    }
+
     private static Dictionary<string, object?> Embeddings() => new() { ["embeddings"] = "emb.npy" };
 
     /// <summary>A checkpoint of <c>oml train</c>'s format holding a randomly initialised extractor of the config's kind.</summary>

@@ -94,4 +94,48 @@ public sealed class PipelineConfigTests
         var error = Assert.Throws<OmlException>(() => TrainPipelineConfig.Load(Fixture("train_cars.yaml"), ["scheduling={scheduler: {name: step, args: {step_size: 2}}}", change]));
         Assert.Contains(expected, error.Message + string.Join("\n", error.Details));
     }
+
+    [Fact]
+    public void MaxImagePixelsIsAKeyOfTrainValidateAndPredictConfigs()
+    {
+        Assert.Contains("max_image_pixels", TrainPipelineConfig.Keys);
+        Assert.Contains("max_image_pixels", ValidatePipelineConfig.Keys);
+        Assert.Equal(Oml.Images.ImageDecoder.DefaultMaxPixels, TrainPipelineConfig.Load(Fixture("train_cars.yaml")).MaxImagePixels);
+        Assert.Equal(200_000_000, TrainPipelineConfig.Load(Fixture("train_cars.yaml"), ["max_image_pixels=200000000"]).MaxImagePixels);
+        Assert.Equal(1000, ValidatePipelineConfig.Load(Fixture("val_cars.yaml"), ["+max_image_pixels=1000"]).MaxImagePixels);
+        Assert.Equal(1000, PredictPipelineConfig.Load(Fixture("predict_cars.yaml"), ["max_image_pixels=1e3"]).MaxImagePixels);
+        // a training config predicts and validates with its own limit, without a note that the key is unused
+        var predict = PredictPipelineConfig.Load(Fixture("train_cars.yaml"),
+            ["data_dir=photos", "bs=8", "transforms_predict={name: norm_resize_torch, args: {im_size: 32}}", "max_image_pixels=5000"]);
+        Assert.Equal(5000, predict.MaxImagePixels);
+        Assert.DoesNotContain(predict.Notes, n => n.Contains("max_image_pixels", StringComparison.Ordinal));
+
+        var zero = Assert.Throws<OmlException>(() => ValidatePipelineConfig.Load(Fixture("val_cars.yaml"), ["+max_image_pixels=0"]));
+        Assert.StartsWith("max_image_pixels = 0 is not valid: expected the largest width x height to decode, a positive integer", zero.Message);
+        var text = Assert.Throws<OmlException>(() => PredictPipelineConfig.Load(Fixture("predict_cars.yaml"), ["max_image_pixels=lots"]));
+        Assert.Equal("max_image_pixels = 'lots' is not valid: expected an integer", text.Message);
+    }
+
+    [Fact]
+    public void PredictInputOnTheCommandLineReplacesTheOtherInputOfTheFile()
+    {
+        using var dir = new TempDirectory();
+        var withDataframe = dir.Write("predict.yaml", File.ReadAllText(Fixture("predict_cars.yaml")).Replace("data_dir: data/", "dataframe: data/df.csv", StringComparison.Ordinal));
+
+        var folder = PredictPipelineConfig.Load(withDataframe, ["data_dir=photos"]);
+        Assert.Equal(("photos", null), (folder.DataDir, folder.Dataframe));
+        Assert.Contains($"data_dir on the command line replaces dataframe = data/df.csv of {withDataframe}", folder.Notes);
+
+        var frame = PredictPipelineConfig.Load(Fixture("predict_cars.yaml"), ["+dataframe=other.csv"]);
+        Assert.Equal((null, "other.csv"), (frame.DataDir, frame.Dataframe));
+        Assert.Contains(frame.Notes, n => n.StartsWith("dataframe on the command line replaces data_dir = data/", StringComparison.Ordinal));
+
+        // both on the command line, or both in the file, stay an error naming both
+        var both = Assert.Throws<OmlException>(() => PredictPipelineConfig.Load(withDataframe, ["data_dir=photos", "dataframe=x.csv"]));
+        Assert.Contains("both are set: data_dir = photos, dataframe = x.csv", both.Message);
+        var bothInFile = dir.Write("both.yaml", File.ReadAllText(withDataframe) + "\ndata_dir: photos\n");
+        Assert.Contains("both are set", Assert.Throws<OmlException>(() => PredictPipelineConfig.Load(bothInFile)).Message);
+        // without an input override nothing changes
+        Assert.Equal("data/df.csv", PredictPipelineConfig.Load(withDataframe, ["bs=8"]).Dataframe);
+    }
 }

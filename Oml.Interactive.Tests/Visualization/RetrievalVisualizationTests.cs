@@ -120,7 +120,7 @@ public sealed class RetrievalVisualizationTests : TempDirectoryTest
     public void MetricsOfAnotherDatasetAreRefused()
     {
         var small = DatasetFrame.FromRows(
-            [DatasetRow.Validation(0, "images/0.png"), DatasetRow.Validation(0, "images/1.png")], Dir.Path);
+            [DatasetRow.Validation(0, "images/0.png"), DatasetRow.Validation(1, "images/1.png")], Dir.Path);
         var error = Assert.Throws<OmlException>(() => RetrievalRows.For(_result, small, [0]));
         Assert.Contains("validation row 7", error.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => RetrievalRows.For(_result, _frame, [8]));

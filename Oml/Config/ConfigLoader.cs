@@ -50,7 +50,7 @@ public static class ConfigLoader
             throw new OmlException($"{source}: not valid YAML: {e.Message}");
         }
         if (stream.Documents.Count == 0) return new Dictionary<string, object?>(StringComparer.Ordinal);
-        return YamlValues.Convert(stream.Documents[0].RootNode) as Dictionary<string, object?>
+        return YamlValues.Convert(stream.Documents[0].RootNode, source) as Dictionary<string, object?>
                ?? throw new OmlException($"{source}: the config must be a mapping of keys to values at the top level");
     }
 

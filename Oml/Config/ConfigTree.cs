@@ -55,13 +55,19 @@ public static class ConfigTree
         return true;
     }
 
-    /// <summary>How a value is written inside a larger string, as OmegaConf's <c>str()</c> does (True, None, 1e-05).</summary>
+    /// <summary>
+    /// How a value is written inside a larger string, as OmegaConf's <c>str()</c> does (True, None, 1e-05); lists and
+    /// mappings inline, as YAML flow style (<c>[1, 5]</c>, <c>{name: adam, args: {lr: 0.001}}</c>).
+    /// </summary>
     public static string ToInlineString(object? value) => value switch
     {
         null => "None",
+        string s => s,
         bool b => b ? "True" : "False",
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        IEnumerable<KeyValuePair<string, object?>> map => "{" + string.Join(", ", map.Select(p => $"{p.Key}: {ToInlineString(p.Value)}")) + "}",
+        System.Collections.IEnumerable list => "[" + string.Join(", ", list.Cast<object?>().Select(ToInlineString)) + "]",
         _ => value.ToString() ?? "",
     };
 }

@@ -27,15 +27,46 @@ public static partial class YamlValues
         }
     }
 
-    public static object? Convert(YamlNode node) => node switch
+    public static object? Convert(YamlNode node) => Convert(node, null);
+
+    /// <summary>Plain values of a YAML node; what a config cannot hold is an error naming <paramref name="source"/>, line and column.</summary>
+    /// <param name="source">The file (or other origin) of the YAML, for messages.</param>
+    public static object? Convert(YamlNode node, string? source) => Convert(node, source, 0);
+
+    /// <summary>Deeper than this is a mistake (or an alias that contains itself), not a config.</summary>
+    private const int MaxDepth = 64;
+
+    private static object? Convert(YamlNode node, string? source, int depth)
     {
-        YamlScalarNode scalar => Scalar(scalar),
-        YamlSequenceNode sequence => sequence.Children.Select(Convert).ToList(),
-        YamlMappingNode mapping => mapping.Children.ToDictionary(
-            p => ((YamlScalarNode)p.Key).Value ?? "",
-            p => Convert(p.Value)),
-        _ => null,
-    };
+        if (depth > MaxDepth)
+            throw new OmlException($"{Where(source, node)}: the values are nested more than {MaxDepth} levels deep (or an alias '*' refers to a value that contains it)");
+        return node switch
+        {
+            YamlScalarNode scalar => Scalar(scalar),
+            YamlSequenceNode sequence => sequence.Children.Select(child => Convert(child, source, depth + 1)).ToList(),
+            YamlMappingNode mapping => Mapping(mapping, source, depth),
+            _ => null,
+        };
+    }
+
+    private static Dictionary<string, object?> Mapping(YamlMappingNode mapping, string? source, int depth)
+    {
+        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            if (keyNode is not YamlScalarNode scalarKey)
+            {
+                var what = keyNode is YamlSequenceNode ? "a list" : "a mapping";
+                throw new OmlException($"{Where(source, keyNode)}: a key is {what}; config keys are plain names (write 'name: value')");
+            }
+            var key = scalarKey.Value ?? "";
+            if (!result.TryAdd(key, Convert(valueNode, source, depth + 1)))
+                throw new OmlException($"{Where(source, keyNode)}: the key '{key}' appears twice in the same mapping; keep one");
+        }
+        return result;
+    }
+
+    private static string Where(string? source, YamlNode node) => $"{source ?? "YAML"}:{node.Start.Line}:{node.Start.Column}";
 
     private static object? Scalar(YamlScalarNode scalar)
     {

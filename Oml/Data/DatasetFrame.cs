@@ -95,10 +95,11 @@ public sealed class DatasetFrame
     }
 
     /// <summary>Validates rows made in code, exactly as if they had been read from a CSV file.</summary>
-    public static DatasetFrame FromRows(IReadOnlyCollection<DatasetRow> rows, string datasetRoot, bool checkFilesExist = true)
+    /// <param name="checkValidationRetrieval">See <see cref="DatasetLoadOptions.CheckValidationRetrieval"/>.</param>
+    public static DatasetFrame FromRows(IReadOnlyCollection<DatasetRow> rows, string datasetRoot, bool checkFilesExist = true, bool checkValidationRetrieval = true)
     {
         var table = CsvTable.Parse(DatasetCsv.ToCsvText(rows), "rows");
-        var options = new DatasetLoadOptions { DatasetRoot = datasetRoot, CheckFilesExist = checkFilesExist };
+        var options = new DatasetLoadOptions { DatasetRoot = datasetRoot, CheckFilesExist = checkFilesExist, CheckValidationRetrieval = checkValidationRetrieval };
         return FromValidation(DatasetValidator.Validate(table, options), datasetRoot);
     }
 

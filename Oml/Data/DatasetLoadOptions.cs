@@ -11,4 +11,11 @@ public sealed record DatasetLoadOptions
 
     /// <summary>Check that every image file exists (OML rule 7). Stats every file; switch off for quick looks.</summary>
     public bool CheckFilesExist { get; init; } = true;
+
+    /// <summary>
+    /// The validation split is for retrieval metrics (training's validation, <c>oml validate</c>, <c>oml evaluate</c>,
+    /// <c>oml dataset check</c>): a split where no query can retrieve a wrong item (a single label) is an error, since
+    /// every metric would be 1.0 whatever the model. Prediction, which only embeds the rows, turns it off.
+    /// </summary>
+    public bool CheckValidationRetrieval { get; init; } = true;
 }

@@ -6,7 +6,9 @@ namespace Oml.Data;
 /// Checks an OML dataframe with every rule of OML's <c>check_retrieval_dataframe_format</c> and reports all problems
 /// at once, each with its row, column, bad value and what is valid. Beyond OML: rows without a box are allowed next
 /// to rows with boxes; duplicate paths, train labels with a single image and labels with several categories are
-/// warnings; malformed rows (wrong cell count, empty path) are errors instead of crashes later.
+/// warnings; malformed rows (wrong cell count, empty path) are errors instead of crashes later; queries that cannot
+/// retrieve a wrong item (every gallery item they may retrieve has their label) are a warning with counts, and a
+/// validation split where every query is so (a single label) is an error, as its metrics would all be 1.0.
 /// </summary>
 public static class DatasetValidator
 {
@@ -45,6 +47,7 @@ public static class DatasetValidator
             WarnAboutAmbiguousCategories(rows, Warning);
             WarnAboutSingletonTrainLabels(rows, Warning);
             WarnAboutQueriesWithoutGroundTruth(rows, Warning);
+            CheckQueriesCanBeWrong(rows, options.CheckValidationRetrieval ? Error : null, Warning);
         }
 
         var ordered = problems.OrderBy(p => p.Severity).ThenBy(p => p.Row).ToArray();
@@ -277,6 +280,63 @@ public static class DatasetValidator
         }
     }
 
+    /// <summary>
+    /// Queries with no possible wrong answer: every gallery item they may retrieve (all but themselves and, with a
+    /// <c>sequence</c> column, the items of their sequence, as the retrieval excludes them) has their label, so any
+    /// model ranks them perfectly. A warning with counts when some are; when all queries with a ground truth are, an
+    /// error (<paramref name="error"/>; a warning when null): the metrics would be 1.0 whatever the model.
+    /// </summary>
+    private static void CheckQueriesCanBeWrong(List<DatasetRow> rows, Action<int, string?, string>? error, Action<int, string?, string> warning)
+    {
+        var validation = rows.Where(r => r.Split == DatasetSplit.Validation).ToArray();
+        var queries = validation.Where(r => r.IsQuery == true).ToArray();
+        if (queries.Length == 0) return;
+        var galleries = validation.Where(r => r.IsGallery == true).ToArray();
+        var perLabel = galleries.GroupBy(r => r.Label).ToDictionary(g => g.Key, g => g.Count());
+        var perSequence = galleries.Where(r => r.Sequence is not null).GroupBy(r => r.Sequence!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var perSequenceLabel = galleries.Where(r => r.Sequence is not null).GroupBy(r => (r.Sequence!, r.Label)).ToDictionary(g => g.Key, g => g.Count());
+
+        var trivial = new List<DatasetRow>();
+        var withGroundTruth = 0;
+        foreach (var query in queries)
+        {
+            var self = query.IsGallery == true ? 1 : 0;
+            int excluded, excludedSameLabel;
+            if (query.Sequence is { } sequence)
+            {
+                excluded = perSequence.GetValueOrDefault(sequence);
+                excludedSameLabel = perSequenceLabel.GetValueOrDefault((sequence, query.Label));
+            }
+            else
+            {
+                excluded = excludedSameLabel = self;
+            }
+            var candidates = galleries.Length - excluded;
+            var sameLabel = perLabel.GetValueOrDefault(query.Label) - excludedSameLabel;
+            if (sameLabel <= 0) continue; // no ground truth: reported by WarnAboutQueriesWithoutGroundTruth
+            withGroundTruth++;
+            if (sameLabel == candidates) trivial.Add(query);
+        }
+        if (trivial.Count == 0) return;
+
+        var labels = trivial.GroupBy(q => q.Label).Select(g => $"{g.Key} ({g.Count()})").ToArray();
+        var labelList = string.Join(", ", labels.Take(10)) + (labels.Length > 10 ? $", ... {labels.Length - 10} more" : "");
+        var validationLabels = validation.Select(r => r.Label).Distinct().ToArray();
+        if (trivial.Count == withGroundTruth)
+        {
+            var why = validationLabels.Length == 1
+                ? $"the validation split has a single label, {validationLabels[0]}: every query ({queries.Length}) retrieves only items of its own label"
+                : $"all {Count(trivial.Count, "query", "queries")} with a ground truth can retrieve only items of their own label (labels {labelList})";
+            (error ?? warning)(trivial[0].RowNumber, DatasetCsv.Label,
+                $"{why}, so every retrieval metric (cmc, precision, map) would be 1.0 whatever the model; " +
+                "add validation rows of other labels (at least 2 labels in the gallery)");
+            return;
+        }
+        warning(trivial[0].RowNumber, DatasetCsv.Label,
+            $"{trivial.Count} of {queries.Length} validation queries have no possible wrong answer: every gallery item they can retrieve " +
+            $"has their label (label (queries): {labelList}; {RowList(trivial)}); they count as correct whatever the model, which lifts cmc, precision and map");
+    }
+
     private static string Count(int n, string one, string many) => n == 1 ? $"1 {one}" : $"{n} {many}";
 
     private static string RowList(IEnumerable<DatasetRow> rows)
@@ -293,6 +353,12 @@ public static class DatasetValidator
 
         public static ColumnLayout? Find(CsvTable table, Action<int, string?, string> error)
         {
+            if (table.Header is [var only] && (only.Contains(';') || only.Contains('\t')))
+            {
+                var separator = only.Contains(';') ? "';'" : "tabs";
+                error(0, null, $"the header is a single column, '{(only.Length > 80 ? only[..80] + "..." : only)}': an OML dataframe is comma-separated, this file looks separated by {separator}");
+                return null;
+            }
             var ok = true;
             foreach (var duplicate in table.Header.GroupBy(h => h).Where(g => g.Count() > 1))
             {

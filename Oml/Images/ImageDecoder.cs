@@ -15,7 +15,8 @@ namespace Oml.Images;
 /// </list>
 /// The optional bounding box is applied after decoding and before any transform (half-open, as in OML).
 /// Images whose header announces more than <see cref="MaxPixels"/> pixels are refused before decoding
-/// (decompression-bomb guard, PIL's <c>MAX_IMAGE_PIXELS</c>). Instances are immutable and thread-safe.
+/// (decompression-bomb guard, PIL's <c>MAX_IMAGE_PIXELS</c>; the config key <c>max_image_pixels</c> and
+/// <c>oml dataset check --max-pixels</c> set it). Instances are immutable and thread-safe.
 /// </summary>
 public sealed class ImageDecoder
 {
@@ -35,6 +36,39 @@ public sealed class ImageDecoder
     }
 
     public static ImageDecoder Default { get; } = new();
+
+    private static readonly AsyncLocal<ImageDecoder?> Ambient = new();
+
+    /// <summary>
+    /// The decoder of the run in progress on this logical thread: the one given to <see cref="Use"/> (a pipeline sets
+    /// its config's <c>max_image_pixels</c> for everything it builds), else <see cref="Default"/>. Readers made without
+    /// a decoder take this one when they are made.
+    /// </summary>
+    public static ImageDecoder Current => Ambient.Value ?? Default;
+
+    /// <summary>Makes <paramref name="decoder"/> <see cref="Current"/> until the result is disposed (scopes nest).</summary>
+    public static IDisposable Use(ImageDecoder decoder)
+    {
+        ArgumentNullException.ThrowIfNull(decoder);
+        var previous = Ambient.Value;
+        Ambient.Value = decoder;
+        return new Scope(previous);
+    }
+
+    /// <summary>A decoder with the pixel limit <paramref name="maxPixels"/> (<see cref="Default"/> for the default limit).</summary>
+    public static ImageDecoder WithMaxPixels(long maxPixels) => maxPixels == DefaultMaxPixels ? Default : new ImageDecoder(maxPixels);
+
+    private sealed class Scope(ImageDecoder? previous) : IDisposable
+    {
+        private bool _disposed;
+
+        public void Dispose()
+        {
+            if (_disposed) return;
+            _disposed = true;
+            Ambient.Value = previous;
+        }
+    }
 
     public long MaxPixels { get; }
 
@@ -107,8 +141,10 @@ public sealed class ImageDecoder
         if (size.PixelCount <= MaxPixels) return;
         throw new OmlException(
             $"Image '{source}' is {size.Width}x{size.Height} = {size.PixelCount:N0} pixels, over the limit of {MaxPixels:N0} " +
-            "that guards against decompression bombs; if the file is trusted, raise the limit with " +
-            "new ImageDecoder(maxPixels: ...) (passed to ImageReader) or shrink the image");
+            "that guards against decompression bombs; if the file is trusted, raise the limit: " +
+            $"max_image_pixels: {size.PixelCount} in the config (or max_image_pixels={size.PixelCount} on the command line) for " +
+            $"oml train / validate / predict, --max-pixels {size.PixelCount} for oml dataset check, " +
+            "new ImageDecoder(maxPixels: ...) passed to ImageReader in code; or shrink the image");
     }
 
     private ImageSize ChooseDecodeSize(SKCodec codec, ImageSize full, BoundingBox? box, IImageTransform? transform)

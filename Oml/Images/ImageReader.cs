@@ -9,11 +9,11 @@ namespace Oml.Images;
 public sealed class ImageReader
 {
     /// <param name="cacheSize">OML's <c>cache_size</c>: how many files' raw bytes to keep in memory (0 = off).</param>
-    /// <param name="decoder">Decoder settings (pixel limit, DCT downscaling); <see cref="ImageDecoder.Default"/> when null.</param>
+    /// <param name="decoder">Decoder settings (pixel limit, DCT downscaling); <see cref="ImageDecoder.Current"/> when null.</param>
     public ImageReader(int cacheSize = 0, ImageDecoder? decoder = null)
     {
         Cache = new ImageBytesCache(cacheSize);
-        Decoder = decoder ?? ImageDecoder.Default;
+        Decoder = decoder ?? ImageDecoder.Current;
     }
 
     public ImageBytesCache Cache { get; }

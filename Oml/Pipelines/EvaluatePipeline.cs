@@ -38,6 +38,7 @@ public static class EvaluatePipeline
         }
         var frame = DatasetFrame.Load(config.Dataframe, new DatasetLoadOptions { DatasetRoot = config.DatasetRoot, CheckFilesExist = config.CheckFiles });
         if (frame.Validation.Count == 0) throw new OmlException($"{config.Dataframe} has no validation rows (split = validation): nothing to evaluate");
+        foreach (var note in PipelineParts.ValidationWarningNotes(frame)) Emit(new PipelineNote(note));
         var array = NpyFile.ReadMatrix(config.Embeddings);
         if (array.Rows != frame.Validation.Count)
         {

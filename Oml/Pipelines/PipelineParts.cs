@@ -55,6 +55,16 @@ internal static class PipelineParts
         return DatasetFrame.Load(csv, new DatasetLoadOptions { DatasetRoot = datasetRoot, CheckFilesExist = true });
     }
 
+    /// <summary>
+    /// The dataset warnings about validation rows (queries without a ground truth or without a possible wrong answer,
+    /// duplicates), as notes of a pipeline that only validates: the train split's warnings do not concern it.
+    /// </summary>
+    public static IEnumerable<string> ValidationWarningNotes(DatasetFrame frame)
+    {
+        var validationRows = frame.Validation.Select(r => r.RowNumber).ToHashSet();
+        return frame.Warnings.Where(w => validationRows.Contains(w.Row)).Select(w => $"dataset: {w}");
+    }
+
     public static IImageTransform Transform(ConfigBlock block) => Registry.Transforms.Create(block.Name, block.CreateArgs());
 
     public static Extractor Extractor(ConfigBlock block, Device device)

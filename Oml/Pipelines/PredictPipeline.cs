@@ -27,6 +27,7 @@ public static class PredictPipeline
         var clock = Stopwatch.StartNew();
         void Emit(PipelineEvent e) => progress?.Report(e with { Elapsed = clock.Elapsed });
         TorchRuntime.EnsureLoaded();
+        using var decoding = ImageDecoder.Use(ImageDecoder.WithMaxPixels(config.MaxImagePixels));
         PipelineParts.ThrowIfInputsMissing(config.Dataframe is null ? null : ResolveDataframe(config), config.Extractor, config.TransformsPredict);
         foreach (var note in config.Notes) Emit(new PipelineNote(note));
 
@@ -86,7 +87,7 @@ public static class PredictPipeline
             .ToArray();
         if (files.Length == 0) throw new OmlException($"data_dir = {dataDir} has no images ({string.Join(", ", Extensions)}, in any subfolder)");
         var rows = files.Select(f => DatasetRow.Validation(0, f)).ToArray();
-        var frame = DatasetFrame.FromRows(rows, dataDir);
+        var frame = DatasetFrame.FromRows(rows, dataDir, checkValidationRetrieval: false); // one label: prediction does no retrieval
         return (frame, frame.Validation, files.Select(f => Path.Combine(dataDir, f)).ToArray());
     }
 
@@ -94,7 +95,7 @@ public static class PredictPipeline
     {
         var csv = ResolveDataframe(config);
         var root = config.DatasetRoot ?? Path.GetDirectoryName(Path.GetFullPath(csv))!;
-        var frame = DatasetFrame.Load(csv, new DatasetLoadOptions { DatasetRoot = root, CheckFilesExist = true });
+        var frame = DatasetFrame.Load(csv, new DatasetLoadOptions { DatasetRoot = root, CheckFilesExist = true, CheckValidationRetrieval = false });
         return (frame, frame.Rows, frame.Rows.Select(r => r.Path).ToArray());
     }
 

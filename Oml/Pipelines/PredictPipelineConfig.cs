@@ -20,11 +20,42 @@ public sealed record PredictPipelineConfig
     public required int NumWorkers { get; init; }
     public required ConfigBlock Extractor { get; init; }
     public required string SaveDir { get; init; }
+
+    /// <summary><c>max_image_pixels</c>, as training and validation read it (<see cref="ValidationSettings.MaxImagePixels"/>).</summary>
+    public long MaxImagePixels { get; init; } = Images.ImageDecoder.DefaultMaxPixels;
     public required IReadOnlyDictionary<string, object?> Values { get; init; }
     public IReadOnlyList<string> Notes { get; init; } = [];
 
-    public static PredictPipelineConfig Load(string path, IEnumerable<string>? overrides = null) =>
-        From(ConfigLoader.Load(path, overrides));
+    /// <summary>
+    /// Loads the config with Hydra-style overrides. The input is one of <c>data_dir</c> and <c>dataframe</c>: one given
+    /// on the command line replaces the other from the file (with a note), so <c>data_dir=photos</c> works with a
+    /// config that names a dataframe.
+    /// </summary>
+    public static PredictPipelineConfig Load(string path, IEnumerable<string>? overrides = null)
+    {
+        var list = (overrides ?? []).ToList();
+        return From(PreferCommandLineInput(ConfigLoader.Load(path, list), list));
+    }
+
+    private static readonly string[] InputKeys = ["data_dir", "dataframe"];
+
+    private static LoadedConfig PreferCommandLineInput(LoadedConfig loaded, IReadOnlyList<string> overrides)
+    {
+        var given = overrides
+            .Select(o => o.Trim())
+            .Where(o => !o.StartsWith('~') && o.Contains('='))
+            .Select(o => ConfigOverride.Parse(o.TrimStart('+')))
+            .Where(o => o.Path.Count == 1 && InputKeys.Contains(o.Path[0]) && o.Value is not null)
+            .Select(o => o.Path[0])
+            .Distinct()
+            .ToArray();
+        if (given.Length != 1) return loaded;
+        var replaced = InputKeys.Single(k => k != given[0]);
+        if (!loaded.Values.TryGetValue(replaced, out var fromFile) || fromFile is null) return loaded;
+        loaded.Values.Remove(replaced);
+        var note = $"{given[0]} on the command line replaces {replaced} = {ConfigTree.ToInlineString(fromFile)} of {loaded.Source}";
+        return loaded with { Notes = [.. loaded.Notes, note] };
+    }
 
     public static PredictPipelineConfig From(LoadedConfig loaded)
     {
@@ -43,12 +74,14 @@ public sealed record PredictPipelineConfig
             NumWorkers = root.GetInt("num_workers", 0),
             Extractor = root.GetRequiredBlock("extractor", "{name: resnet, args: {arch: resnet18, weights: path/to/best.ckpt}}"),
             SaveDir = root.GetString("save_dir", "."),
+            MaxImagePixels = ValidationSettings.ReadMaxImagePixels(root),
             Values = loaded.Values,
             Notes = notes,
         };
         if (config.DataDir is null == (config.Dataframe is null))
         {
-            throw new OmlException("give exactly one of data_dir (a folder of images) or dataframe (an OML csv, with dataset_root for relative paths)");
+            throw new OmlException("give exactly one of data_dir (a folder of images) or dataframe (an OML csv, with dataset_root for relative paths); " +
+                                   (config.DataDir is null ? "neither is set" : $"both are set: data_dir = {config.DataDir}, dataframe = {config.Dataframe}"));
         }
         // a training or validation config also predicts: the keys only they read are accepted and named
         var ignored = root.AcceptUnread(TrainPipelineConfig.Keys);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Oml.Images;
 using Oml.Metrics;
 using Oml.Models;
 using Oml.Pipelines.Events;
@@ -41,6 +42,8 @@ public sealed class TrainPipeline
     {
         var config = _config;
         TorchRuntime.EnsureLoaded();
+        // every image reader the run builds (datasets, worst-query figures) takes the config's pixel limit
+        using var decoding = ImageDecoder.Use(ImageDecoder.WithMaxPixels(config.MaxImagePixels));
         using var setup = TrainingSetup.Build(config);
         var state = setup.State;
         Emit(new RunStarted(Path.GetFullPath(setup.RunDirectory), config.Engine.Device, state.EpochsCompleted, config.MaxEpochs, setup.StepsPerEpoch,

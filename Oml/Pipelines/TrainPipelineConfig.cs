@@ -28,6 +28,7 @@ public sealed record TrainPipelineConfig
     public MetricArgs MetricArgs => Validation.MetricArgs;
     public ConfigBlock? Postprocessor => Validation.Postprocessor;
     public bool LogImages => Validation.LogImages;
+    public long MaxImagePixels => Validation.MaxImagePixels;
     public required ConfigBlock TransformsTrain { get; init; }
     public int CacheSize { get; init; }
     public bool ShowDatasetWarnings { get; init; } = true;

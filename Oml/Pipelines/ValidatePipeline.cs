@@ -24,12 +24,14 @@ public static class ValidatePipeline
         var clock = Stopwatch.StartNew();
         void Emit(PipelineEvent e) => progress?.Report(e with { Elapsed = clock.Elapsed });
         TorchRuntime.EnsureLoaded();
+        using var decoding = ImageDecoder.Use(ImageDecoder.WithMaxPixels(config.MaxImagePixels)); // datasets and figures
         PipelineParts.ThrowIfInputsMissing(Path.Combine(config.DatasetRoot, config.DataframeName), config.Extractor, config.TransformsVal);
         foreach (var note in config.Notes) Emit(new PipelineNote(note));
 
         var device = new Device(config.Engine.Device);
         var frame = PipelineParts.LoadFrame(config.DatasetRoot, config.DataframeName);
         if (frame.Validation.Count == 0) throw new OmlException($"{frame.Source} has no validation rows (split = validation)");
+        foreach (var note in PipelineParts.ValidationWarningNotes(frame)) Emit(new PipelineNote(note));
         var dataset = ImageDataset.Validation(frame, PipelineParts.Transform(config.TransformsVal));
         PostprocessorBlock.RequireTrainedPairwiseModel(config.Postprocessor);
         var postprocessor = PostprocessorBlock.Create(config.Postprocessor, device);

@@ -25,6 +25,7 @@ public sealed record ValidatePipelineConfig
     public ConfigBlock? Postprocessor => Validation.Postprocessor;
     public MetricArgs MetricArgs => Validation.MetricArgs;
     public bool LogImages => Validation.LogImages;
+    public long MaxImagePixels => Validation.MaxImagePixels;
     public required string SaveDir { get; init; }
     public required IReadOnlyDictionary<string, object?> Values { get; init; }
     public IReadOnlyList<string> Notes { get; init; } = [];

@@ -1,3 +1,4 @@
+using Oml.Images;
 using Oml.Metrics;
 using Oml.Registries;
 
@@ -6,7 +7,7 @@ namespace Oml.Pipelines;
 /// <summary>
 /// The keys every pipeline that validates reads the same way (training validates every <c>valid_period</c> epochs,
 /// <c>oml validate</c> once): the dataset, <c>transforms_val</c>, <c>bs_val</c>, <c>num_workers</c>, the extractor,
-/// the postprocessor, <c>metric_args</c> and <c>log_images</c>. Parsed once, here, for both configs.
+/// the postprocessor, <c>metric_args</c>, <c>log_images</c> and <c>max_image_pixels</c>. Parsed once, here, for both configs.
 /// </summary>
 public sealed record ValidationSettings
 {
@@ -19,6 +20,12 @@ public sealed record ValidationSettings
     public ConfigBlock? Postprocessor { get; init; }
     public required MetricArgs MetricArgs { get; init; }
     public bool LogImages { get; init; }
+
+    /// <summary>
+    /// <c>max_image_pixels</c>: the largest width x height an image may announce before it is decoded (the
+    /// decompression-bomb guard; default PIL's <c>MAX_IMAGE_PIXELS</c>, <see cref="ImageDecoder.DefaultMaxPixels"/>).
+    /// </summary>
+    public long MaxImagePixels { get; init; } = ImageDecoder.DefaultMaxPixels;
 
     /// <param name="logImagesByDefault">OML's training writes no worst-query figures unless asked; its validation does.</param>
     /// <param name="transformsKey">The key of the validation transform (the postprocessor pipeline's <c>transforms_extraction</c>).</param>
@@ -34,7 +41,16 @@ public sealed record ValidationSettings
         Postprocessor = root.GetBlock("postprocessor"),
         MetricArgs = MetricArgsBlock.Read(root),
         LogImages = root.GetBool("log_images", logImagesByDefault),
+        MaxImagePixels = ReadMaxImagePixels(root),
     };
+
+    /// <summary><c>max_image_pixels</c> (a positive integer; the default when absent or null), read the same by every pipeline that decodes images.</summary>
+    public static long ReadMaxImagePixels(BlockArgs root)
+    {
+        var value = root.GetLong("max_image_pixels", ImageDecoder.DefaultMaxPixels);
+        return value >= 1 ? value : throw new OmlException(
+            $"max_image_pixels = {value} is not valid: expected the largest width x height to decode, a positive integer (default {ImageDecoder.DefaultMaxPixels}, PIL's MAX_IMAGE_PIXELS)");
+    }
 
     internal static int Positive(BlockArgs root, string key)
     {

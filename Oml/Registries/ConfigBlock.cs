@@ -23,6 +23,7 @@ public sealed record ConfigBlock(string Name, IReadOnlyDictionary<string, object
     {
         var names = validNames.ToArray();
         var listed = names.Length == 0 ? "" : $"; valid names: {string.Join(", ", names)}";
+        var block = kind == "block" ? "block" : $"{kind} block";
         switch (value)
         {
             case string name:
@@ -32,7 +33,7 @@ public sealed record ConfigBlock(string Name, IReadOnlyDictionary<string, object
                 if (unknown.Length > 0)
                 {
                     throw new OmlException($"{path} has {string.Join(", ", unknown.Select(k => $"'{k}'"))} next to name/args" +
-                                           $"{NameSuggestions.DidYouMean(unknown[0], ["name", "args"])}; a {kind} block is {{name: ..., args: {{...}}}}");
+                                           $"{NameSuggestions.DidYouMean(unknown[0], ["name", "args"])}; a {block} is {{name: ..., args: {{...}}}}");
                 }
                 if (map.GetValueOrDefault("name") is not string blockName || blockName.Length == 0)
                 {
@@ -46,7 +47,7 @@ public sealed record ConfigBlock(string Name, IReadOnlyDictionary<string, object
                 };
                 return new ConfigBlock(blockName, args, path);
             default:
-                throw new OmlException($"{path} is not valid: expected a {kind} block {{name: ..., args: {{...}}}} or a bare name{listed}");
+                throw new OmlException($"{path} is not valid: expected a {block} {{name: ..., args: {{...}}}} or a bare name{listed}");
         }
     }
 }

@@ -85,7 +85,7 @@ public static class RetrievalGridImage
         }
         try
         {
-            image = ImageDecoder.Default.Decode(ImageBytesCache.ReadFile(tile.ImagePath), tile.ImagePath, tile.Box);
+            image = ImageDecoder.Current.Decode(ImageBytesCache.ReadFile(tile.ImagePath), tile.ImagePath, tile.Box);
         }
         catch (OmlException e)
         {

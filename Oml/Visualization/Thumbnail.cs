@@ -23,7 +23,7 @@ public static class Thumbnail
     {
         ArgumentNullException.ThrowIfNull(path);
         if (maxSide <= 0) throw new ArgumentOutOfRangeException(nameof(maxSide), maxSide, "maxSide must be positive");
-        using var image = ImageDecoder.Default.Decode(ImageBytesCache.ReadFile(path), path, box);
+        using var image = ImageDecoder.Current.Decode(ImageBytesCache.ReadFile(path), path, box);
         var scale = Math.Min(1.0, (double)maxSide / Math.Max(image.Width, image.Height));
         return Resize(image, Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale)));
     }
