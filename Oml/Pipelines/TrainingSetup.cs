@@ -120,6 +120,7 @@ internal sealed class TrainingSetup : IDisposable
             Resume.ThrowIfOtherModel(Objective.ModelEntry);
             TrainingCheckpoint.LoadModel(Resume.Path, Objective.ModelEntry, Model);
             TrainingCheckpoint.LoadTrainingState(Resume.Path, Objective.CriterionModule, Optimizer.Optimizer);
+            if (TrainingCheckpoint.LoadMinerState(Resume.Path, Objective.CriterionModule) is { } minerNote) Notes.Add(minerNote);
             Schedule?.Replay(Resume.State);
             State.RestoreFrom(Resume.State);
             Notes.Add($"resumed from {Resume.Path} after epoch {Resume.State.EpochsCompleted}");
