@@ -28,7 +28,21 @@ public static class EvaluatePipeline
         ArgumentNullException.ThrowIfNull(config);
         var clock = Stopwatch.StartNew();
         void Emit(PipelineEvent e) => progress?.Report(e with { Elapsed = clock.Elapsed });
-        foreach (var note in config.Notes) Emit(new PipelineNote(note));
+        var madeFolder = OutputLocation.PrepareFile(config.MetricsJsonPath, config.MetricsJsonPathName);
+        try
+        {
+            return Run(config, Emit, clock, cancellationToken);
+        }
+        catch
+        {
+            OutputLocation.RemoveCreated(Path.GetDirectoryName(Path.GetFullPath(config.MetricsJsonPath))!, madeFolder);
+            throw;
+        }
+    }
+
+    private static ValidationRunResult Run(EvaluatePipelineConfig config, Action<PipelineEvent> emit, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        foreach (var note in config.Notes) emit(new PipelineNote(note));
 
         var postprocessor = PostprocessorBlock.Create(config.Postprocessor);
         if (postprocessor is PairwiseReranker { PairwiseModel.Input: PairwiseInput.Images } reranker)
@@ -52,8 +66,8 @@ public static class EvaluatePipeline
         var (result, plain) = ValidatePipeline.Metrics(embeddings, frame, config.MetricArgs, postprocessor, images: null);
         var metricSeconds = clock.Elapsed.TotalSeconds - loadSeconds;
 
-        ValidatePipeline.WriteMetrics(config.MetricsJsonPath, result, plain);
-        Emit(new ValidationCompleted(0, result.Metrics, "", double.NaN, false, metricSeconds));
+        OutputLocation.Writing(config.MetricsJsonPathName, () => ValidatePipeline.WriteMetrics(config.MetricsJsonPath, result, plain));
+        emit(new ValidationCompleted(0, result.Metrics, "", double.NaN, false, metricSeconds));
         return new ValidationRunResult(result, plain, config.MetricsJsonPath, [], loadSeconds, metricSeconds)
         {
             Frame = frame,

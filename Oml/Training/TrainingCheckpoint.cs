@@ -26,7 +26,7 @@ public static class TrainingCheckpoint
     public static void Save(string path, CheckpointState state, string modelEntry, nn.Module model, nn.Module criterion, optim.Optimizer optimizer)
     {
         var helper = AsHelper(optimizer);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        OutputLocation.CreateFolder(Path.GetDirectoryName(Path.GetFullPath(path))!);
         AtomicFile.Write(path, file =>
         {
             using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
