@@ -84,6 +84,10 @@ public static class OmlApp
             case CommandAppException parse:
                 console.MarkupLine("[red]error:[/] " + Markup.Escape(parse.Message) + " (see 'oml --help')");
                 return UserError;
+            case var io when Oml.IO.OutputLocation.DescribeUnnamedFailure(io) is { } described:
+                // a failure of the file system that no pipeline named (they name the path and its config key)
+                console.MarkupLine("[red]error:[/] " + Markup.Escape(described));
+                return UserError;
             default:
                 console.MarkupLine("[red]internal error:[/] " + Markup.Escape($"{exception.GetType().Name}: {exception.Message}"));
                 if (Environment.GetEnvironmentVariable("OML_DEBUG") == "1")

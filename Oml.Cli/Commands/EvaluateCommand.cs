@@ -54,6 +54,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         if (settings.CheckFiles) options["check_files"] = true;
         if (settings.Out is not null) options["out"] = settings.Out;
         var config = EvaluatePipelineConfig.Load(settings.Config, settings.Overrides, options);
+        if (settings.Out is not null) config = config with { MetricsJsonPathName = "--out" };
 
         ValidationRunResult? run = null;
         console.Status().Start($"retrieval and metrics of {Markup.Escape(config.Embeddings)}", _ =>

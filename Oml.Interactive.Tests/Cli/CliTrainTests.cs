@@ -121,6 +121,7 @@ public sealed class CliTrainTests(TrainingFixture fixture) : IClassFixture<Train
         var resumed = CliRunner.Run(dir.Path, TimeSpan.FromMinutes(5), OneThread, [.. common, $"resume={last}"]);
         Assert.True(resumed.ExitCode == 0, resumed.All);
         Assert.Contains($"resuming at epoch {killedAt + 1}", resumed.Output);
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(last)!, AtomicFile.TempPrefix + "*")); // a write the kill cut short leaves none after the resume
 
         using var a = LoadExtractor(Path.Combine(dir.File("logs"), "straight", "checkpoints", "last.ckpt"));
         using var b = LoadExtractor(last);

@@ -38,8 +38,38 @@ public sealed class AtomicFileTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("new.bin");
-        Assert.Throws<IOException>(() => AtomicFile.Write(path, _ => throw new IOException("disk full")));
+        var e = Assert.Throws<OmlException>(() => AtomicFile.Write(path, _ => throw new IOException("disk full")));
+        Assert.Equal($"cannot write {path}: disk full", e.Message);
         Assert.Empty(Directory.GetFiles(dir.Path));
+    }
+
+    [Fact]
+    public void AFullDiskIsAUserErrorThatKeepsThePreviousFile()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("last.ckpt");
+        File.WriteAllText(path, "previous");
+        var e = Assert.Throws<OmlException>(() => AtomicFile.Write(path, s =>
+        {
+            s.Write(new byte[10_000]);
+            throw new IOException($"No space left on device : '{path}'", 28); // what .NET throws on ENOSPC
+        }));
+        Assert.Equal($"cannot write {path}: no space left on the device holding {dir.Path} (the previous file is unchanged); free some space and run again", e.Message);
+        Assert.Equal("previous", File.ReadAllText(path));
+        Assert.Equal(["last.ckpt"], Directory.GetFiles(dir.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void LeftoversOfKilledWritesAreRemovedAndNothingElse()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("last.ckpt", "complete");
+        dir.Write($"{AtomicFile.TempPrefix}last.ckpt.0123abcd.tmp", "half");
+        dir.Write($"{AtomicFile.TempPrefix}best.ckpt.4567.tmp", "half");
+        dir.Write("notes.tmp", "mine");
+        Assert.Equal([$"{AtomicFile.TempPrefix}best.ckpt.4567.tmp", $"{AtomicFile.TempPrefix}last.ckpt.0123abcd.tmp"], AtomicFile.RemoveLeftovers(dir.Path));
+        Assert.Equal(["last.ckpt", "notes.tmp"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Empty(AtomicFile.RemoveLeftovers(dir.File("missing")));
     }
 
     [Fact]

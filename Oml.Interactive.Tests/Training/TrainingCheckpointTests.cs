@@ -67,7 +67,9 @@ public sealed class TrainingCheckpointTests
         var before = File.ReadAllBytes(path);
 
         using var broken = new FailingModule(); // throws after the state and the extractor are in the zip
-        Assert.Throws<IOException>(() => TrainingCheckpoint.Save(path, State(2), model, broken, optimizer));
+        var error = Assert.Throws<OmlException>(() => TrainingCheckpoint.Save(path, State(2), model, broken, optimizer));
+        Assert.StartsWith($"cannot write {path}: ", error.Message);
+        Assert.Contains("(the previous file is unchanged)", error.Message);
 
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Equal(1, TrainingCheckpoint.ReadState(path).EpochsCompleted);

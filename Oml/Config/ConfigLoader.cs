@@ -41,13 +41,9 @@ public static class ConfigLoader
         {
             stream.Load(new StringReader(yaml));
         }
-        catch (YamlDotNet.Core.YamlException e)
+        catch (Exception e) when (YamlSyntaxError.IsSyntaxError(e))
         {
-            throw new OmlException($"{source}:{e.Start.Line}:{e.Start.Column}: not valid YAML: {e.InnerException?.Message ?? e.Message}");
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new OmlException($"{source}: not valid YAML: {e.Message}");
+            throw YamlSyntaxError.Exception(yaml, source, e);
         }
         if (stream.Documents.Count == 0) return new Dictionary<string, object?>(StringComparer.Ordinal);
         return YamlValues.Convert(stream.Documents[0].RootNode, source) as Dictionary<string, object?>

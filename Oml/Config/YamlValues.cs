@@ -14,16 +14,20 @@ public static partial class YamlValues
     public static object? ParseValue(string text, string where)
     {
         if (text.Length == 0) return "";
+        const string prefix = "value: ";
         try
         {
             var stream = new YamlStream();
-            stream.Load(new StringReader("value: " + text));
+            stream.Load(new StringReader(prefix + text));
             var root = (YamlMappingNode)stream.Documents[0].RootNode;
             return Convert(root.Children[new YamlScalarNode("value")]);
         }
-        catch (YamlDotNet.Core.YamlException e)
+        catch (Exception e) when (YamlSyntaxError.IsSyntaxError(e))
         {
-            throw new OmlException($"{where}: '{text}' is not a valid YAML value ({e.Message})");
+            var problem = YamlSyntaxError.Find(prefix + text, e);
+            var column = problem.Line == 1 ? problem.Column - prefix.Length : 0;
+            var at = column >= 1 && column <= text.Length + 1 ? $" at column {column}" : "";
+            throw new OmlException($"{where}: '{text}' is not a valid YAML value{at}: {problem.Reason}", innerException: e);
         }
     }
 

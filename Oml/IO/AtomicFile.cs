@@ -4,7 +4,8 @@ namespace Oml.IO;
 /// Writes a file so that readers (and a later run after a crash) see either the old content or the complete new
 /// content, never a half-written file: the content goes to a temporary file in the same folder, is flushed to
 /// disk, and then renamed over the target. When the write callback throws, the temporary file is deleted and the
-/// previous file stays as it was.
+/// previous file stays as it was; a failure of the file system (no space left, permission denied) is an
+/// <see cref="OmlException"/> naming the file and what is wrong.
 /// </summary>
 public static class AtomicFile
 {
@@ -27,11 +28,33 @@ public static class AtomicFile
             }
             File.Move(temp, full, overwrite: true);
         }
+        catch (Exception e) when (OutputLocation.IsIoFailure(e))
+        {
+            TryDelete(temp);
+            throw OutputLocation.WriteFailure(path, e, File.Exists(full) ? "the previous file is unchanged" : null);
+        }
         catch
         {
             TryDelete(temp);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Removes the temporary files that writes into <paramref name="folder"/> left when their process was killed
+    /// (<c>.oml-tmp-*.tmp</c>; the target of such a write still holds its previous, complete content). Returns the
+    /// names of those removed; one that cannot be removed is left.
+    /// </summary>
+    public static IReadOnlyList<string> RemoveLeftovers(string folder)
+    {
+        if (!Directory.Exists(folder)) return [];
+        var removed = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(folder, TempPrefix + "*.tmp"))
+        {
+            if (TryDelete(file)) removed.Add(Path.GetFileName(file));
+        }
+        removed.Sort(StringComparer.Ordinal);
+        return removed;
     }
 
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
@@ -47,17 +70,20 @@ public static class AtomicFile
             w.Write(text);
         });
 
-    private static void TryDelete(string temp)
+    private static bool TryDelete(string temp)
     {
         try
         {
             File.Delete(temp);
+            return true;
         }
         catch (IOException)
         {
+            return false;
         }
         catch (UnauthorizedAccessException)
         {
+            return false;
         }
     }
 }

@@ -85,20 +85,18 @@ public static partial class NpyFile
         var header = $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({array.Rows}, {array.Columns}), }}";
         var total = 10 + header.Length + 1;
         header += new string(' ', (64 - total % 64) % 64) + "\n";
-        var temp = path + ".tmp";
-        using (var stream = File.Create(temp))
+        AtomicFile.Write(path, stream =>
         {
             stream.Write(Magic);
             stream.Write([1, 0]);
-            Span<byte> length = stackalloc byte[2];
+            var length = new byte[2];
             BinaryPrimitives.WriteUInt16LittleEndian(length, (ushort)header.Length);
             stream.Write(length);
             stream.Write(Encoding.Latin1.GetBytes(header));
             var buffer = new byte[array.Data.Length * 4];
             for (var i = 0; i < array.Data.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(i * 4), array.Data[i]);
             stream.Write(buffer);
-        }
-        File.Move(temp, path, overwrite: true);
+        });
     }
 
     private static string Field(Regex pattern, string header, string path, string name)

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Oml.IO;
 
 namespace Oml.Metrics;
 
@@ -28,12 +29,11 @@ public static class MetricsJson
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    /// <summary>Writes atomically (temp file + rename).</summary>
+    /// <summary>Writes atomically (temp file + rename), making the folder if missing.</summary>
     public static void Write(string path, EmbeddingMetricsResult result)
     {
         var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        File.WriteAllText(full + ".tmp", ToJson(result));
-        File.Move(full + ".tmp", full, overwrite: true);
+        OutputLocation.CreateFolder(Path.GetDirectoryName(full)!);
+        AtomicFile.WriteAllText(path, ToJson(result));
     }
 }

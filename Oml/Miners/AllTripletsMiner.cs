@@ -7,20 +7,30 @@ namespace Oml.Miners;
 /// OML's <c>AllTripletsMiner(max_output_triplets)</c> (<c>oml/miners/inbatch_all_tri.py</c>): every (a, p, n) with a ≠ p, y_a = y_p, y_n ≠ y_a,
 /// Σ c(c−1)(B−c) of them. Order: anchor-positive pairs in row-major order, each with its negatives in increasing
 /// index. Unlike OML the order is kept (OML always permutes); above <see cref="MaxOutputTriplets"/> a seeded random
-/// subset of that size is taken, still in that order. Features are ignored.
+/// subset of that size is taken, still in that order. Features are ignored. The random generator's state is kept in
+/// training checkpoints (<see cref="IStatefulMiner"/>), so a resumed run draws the subsets an uninterrupted one would.
 /// </summary>
-public sealed class AllTripletsMiner : ITripletsMiner
+public sealed class AllTripletsMiner : ITripletsMiner, IStatefulMiner
 {
-    private readonly Random random;
+    private readonly MinerRandom random;
 
     public AllTripletsMiner(long maxOutputTriplets = long.MaxValue, int seed = 0)
     {
         if (maxOutputTriplets < 1) throw new OmlException(Invariant($"miner.args.max_output_triplets must be a positive integer, got {maxOutputTriplets}"));
         MaxOutputTriplets = maxOutputTriplets;
-        random = new Random(seed);
+        random = new MinerRandom(seed);
     }
 
     public long MaxOutputTriplets { get; }
+
+    public Dictionary<string, Tensor> SaveState()
+    {
+        var state = new Dictionary<string, Tensor>();
+        MinerState.SaveRandom(state, random);
+        return state;
+    }
+
+    public void LoadState(IReadOnlyDictionary<string, Tensor> state, string source) => MinerState.LoadRandom(state, random, source);
 
     /// <summary>How many triplets a batch with these labels has: Σ c(c−1)(B−c) over the label counts c.</summary>
     public static long CountTriplets(IReadOnlyList<long> labels) =>

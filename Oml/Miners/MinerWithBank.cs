@@ -9,9 +9,10 @@ namespace Oml.Miners;
 /// that fills it) this is the plain <see cref="NHardTripletsMiner"/> on the batch; afterwards the miner runs on
 /// [batch; bank] with anchors from the current batch only, positives and negatives from either. Every batch must
 /// have the first batch's size. <see cref="LastLogs"/> (when <c>needLogs</c>) holds, averaged over anchors, how many
-/// distinct positives / negatives of each anchor came from the bank and from the batch.
+/// distinct positives / negatives of each anchor came from the bank and from the batch. The bank is kept in training
+/// checkpoints (<see cref="IStatefulMiner"/>), so a resumed run mines what an uninterrupted one would.
 /// </summary>
-public sealed class MinerWithBank(int bankSizeInBatches, NHardTripletsMiner miner, bool needLogs = true) : ITripletTensorMiner
+public sealed class MinerWithBank(int bankSizeInBatches, NHardTripletsMiner miner, bool needLogs = true) : ITripletTensorMiner, IStatefulMiner
 {
     private Tensor? _bankFeatures;
     private long[] _bankLabels = [];
@@ -49,8 +50,12 @@ public sealed class MinerWithBank(int bankSizeInBatches, NHardTripletsMiner mine
                 _bankFeatures = zeros(_bankLabels.Length, features.shape[1], dtype: features.dtype, device: features.device).MoveToOuterDisposeScope();
             _bankFeatures.DetachFromDisposeScope();
         }
-        else if (bs != _batchSize)
-            throw new OmlException(Invariant($"MinerWithBank needs every batch to have the first batch's size {_batchSize}; got a batch of {bs} (use drop_last / a BalanceSampler)"));
+        else
+        {
+            _bankFeatures = MinerState.OnDevice(_bankFeatures, features);
+            if (bs != _batchSize)
+                throw new OmlException(Invariant($"MinerWithBank needs every batch to have the first batch's size {_batchSize}; got a batch of {bs} (use drop_last / a BalanceSampler)"));
+        }
 
         (Tensor A, Tensor P, Tensor N) result;
         using (var scope = NewDisposeScope())
@@ -66,6 +71,24 @@ public sealed class MinerWithBank(int bankSizeInBatches, NHardTripletsMiner mine
         }
         UpdateBank(features, labels);
         return result;
+    }
+
+    public Dictionary<string, Tensor> SaveState()
+    {
+        var state = new Dictionary<string, Tensor>();
+        if (_bankFeatures is null) return state;
+        MinerState.SaveBank(state, _bankFeatures, _bankLabels, _batchSize, _pointer);
+        state["bank.is_accumulated"] = MinerState.Number(_isAccumulated ? 1 : 0);
+        return state;
+    }
+
+    public void LoadState(IReadOnlyDictionary<string, Tensor> state, string source)
+    {
+        var bank = MinerState.LoadBank(state, BankSizeInBatches, source);
+        var accumulated = bank is not null && MinerState.ReadNumber(state, "bank.is_accumulated", source) != 0;
+        _bankFeatures?.Dispose();
+        (_bankFeatures, _bankLabels, _batchSize, _pointer) = bank is { } b ? (b.Features, b.Labels, b.BatchSize, b.Pointer) : (null, [], 0, 0);
+        _isAccumulated = accumulated;
     }
 
     /// <summary>OML's <c>_prepare_logs</c>: per anchor of the distinct triplets, its distinct positives / negatives from bank and batch, averaged.</summary>

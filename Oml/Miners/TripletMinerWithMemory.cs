@@ -18,11 +18,13 @@ namespace Oml.Miners;
 /// and a little less later. The bank holds float32 detached features: no gradient reaches past batches.
 /// Unlike OML (quirk Q5 in docs/oml-quirks.md), a bank without any label occurring twice (the first batch with
 /// <c>bankSizeInBatches = 1</c>) does not hang: part 2 falls back to the pairs that exist, i.e. it is empty
-/// for that call. Randomness comes from a <see cref="System.Random"/> seeded by <c>seed</c>.
+/// for that call. Randomness comes from a <see cref="System.Random"/> seeded by <c>seed</c>. The bank and the random
+/// generator are kept in training checkpoints (<see cref="IStatefulMiner"/>), so a resumed run mines what an
+/// uninterrupted one would.
 /// </summary>
-public sealed class TripletMinerWithMemory : ITripletTensorMiner
+public sealed class TripletMinerWithMemory : ITripletTensorMiner, IStatefulMiner
 {
-    private readonly Random _random;
+    private readonly MinerRandom _random;
     private Tensor? _bankFeatures;
     private long[] _bankLabels = [];
     private int _batchSize;
@@ -36,7 +38,7 @@ public sealed class TripletMinerWithMemory : ITripletTensorMiner
             throw new OmlException(Invariant($"miner.args.tri_expand_k must be >= 1, got {triExpandK}"));
         BankSizeInBatches = bankSizeInBatches;
         TriExpandK = triExpandK;
-        _random = new Random(seed);
+        _random = new MinerRandom(seed);
     }
 
     public int BankSizeInBatches { get; }
@@ -59,7 +61,8 @@ public sealed class TripletMinerWithMemory : ITripletTensorMiner
         MinerInput.CheckFeatures(features, labels.Count, nameof(TripletMinerWithMemory));
         var bs = labels.Count;
         if (_bankFeatures is null) AllocateBank(features, bs);
-        else if (bs != _batchSize)
+        else _bankFeatures = MinerState.OnDevice(_bankFeatures, features);
+        if (bs != _batchSize)
             throw new OmlException(Invariant($"TripletMinerWithMemory needs every batch to have the first batch's size {_batchSize}; got a batch of {bs} (use drop_last / a BalanceSampler)"));
 
         // Part 1 (batch only), in AllTripletsMiner order.
@@ -122,6 +125,22 @@ public sealed class TripletMinerWithMemory : ITripletTensorMiner
         }
         UpdateBank(features, labels);
         return (anchors, positives, negatives);
+    }
+
+    public Dictionary<string, Tensor> SaveState()
+    {
+        var state = new Dictionary<string, Tensor>();
+        MinerState.SaveRandom(state, _random);
+        if (_bankFeatures is not null) MinerState.SaveBank(state, _bankFeatures, _bankLabels, _batchSize, _pointer);
+        return state;
+    }
+
+    public void LoadState(IReadOnlyDictionary<string, Tensor> state, string source)
+    {
+        var bank = MinerState.LoadBank(state, BankSizeInBatches, source);
+        MinerState.LoadRandom(state, _random, source);
+        _bankFeatures?.Dispose();
+        (_bankFeatures, _bankLabels, _batchSize, _pointer) = bank is { } b ? (b.Features, b.Labels, b.BatchSize, b.Pointer) : (null, [], 0, 0);
     }
 
     private void AllocateBank(Tensor features, int bs)

@@ -12,7 +12,7 @@ public static class ConfigYaml
 
     public static void Write(string path, IReadOnlyDictionary<string, object?> values)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        OutputLocation.CreateFolder(Path.GetDirectoryName(Path.GetFullPath(path))!);
         AtomicFile.WriteAllText(path, Serialize(values));
     }
 }

@@ -28,7 +28,21 @@ public static class EvaluatePipeline
         ArgumentNullException.ThrowIfNull(config);
         var clock = Stopwatch.StartNew();
         void Emit(PipelineEvent e) => progress?.Report(e with { Elapsed = clock.Elapsed });
-        foreach (var note in config.Notes) Emit(new PipelineNote(note));
+        var madeFolder = OutputLocation.PrepareFile(config.MetricsJsonPath, config.MetricsJsonPathName);
+        try
+        {
+            return Run(config, Emit, clock, cancellationToken);
+        }
+        catch
+        {
+            OutputLocation.RemoveCreated(Path.GetDirectoryName(Path.GetFullPath(config.MetricsJsonPath))!, madeFolder);
+            throw;
+        }
+    }
+
+    private static ValidationRunResult Run(EvaluatePipelineConfig config, Action<PipelineEvent> emit, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        foreach (var note in config.Notes) emit(new PipelineNote(note));
 
         var postprocessor = PostprocessorBlock.Create(config.Postprocessor);
         if (postprocessor is PairwiseReranker { PairwiseModel.Input: PairwiseInput.Images } reranker)
@@ -38,7 +52,7 @@ public static class EvaluatePipeline
         }
         var frame = DatasetFrame.Load(config.Dataframe, new DatasetLoadOptions { DatasetRoot = config.DatasetRoot, CheckFilesExist = config.CheckFiles });
         if (frame.Validation.Count == 0) throw new OmlException($"{config.Dataframe} has no validation rows (split = validation): nothing to evaluate");
-        foreach (var note in PipelineParts.ValidationWarningNotes(frame)) Emit(new PipelineNote(note));
+        foreach (var note in PipelineParts.ValidationWarningNotes(frame)) emit(new PipelineNote(note));
         var array = NpyFile.ReadMatrix(config.Embeddings);
         if (array.Rows != frame.Validation.Count)
         {
@@ -53,8 +67,8 @@ public static class EvaluatePipeline
         var (result, plain) = ValidatePipeline.Metrics(embeddings, frame, config.MetricArgs, postprocessor, images: null);
         var metricSeconds = clock.Elapsed.TotalSeconds - loadSeconds;
 
-        ValidatePipeline.WriteMetrics(config.MetricsJsonPath, result, plain);
-        Emit(new ValidationCompleted(0, result.Metrics, "", double.NaN, false, metricSeconds));
+        OutputLocation.Writing(config.MetricsJsonPathName, () => ValidatePipeline.WriteMetrics(config.MetricsJsonPath, result, plain));
+        emit(new ValidationCompleted(0, result.Metrics, "", double.NaN, false, metricSeconds));
         return new ValidationRunResult(result, plain, config.MetricsJsonPath, [], loadSeconds, metricSeconds)
         {
             Frame = frame,

@@ -40,6 +40,9 @@ public sealed record EvaluatePipelineConfig
     /// <summary>Where the metrics go (with a postprocessor, those without it go next to it as <c>&lt;name&gt;_without_postprocessor.json</c>).</summary>
     public string MetricsJsonPath { get; init; } = "metrics.json";
 
+    /// <summary>What chose <see cref="MetricsJsonPath"/>, as messages name it: the key <c>out</c>, or a front end's option (<c>--out</c>).</summary>
+    public string MetricsJsonPathName { get; init; } = "out";
+
     public IReadOnlyDictionary<string, object?> Values { get; init; } = new Dictionary<string, object?>();
 
     public IReadOnlyList<string> Notes { get; init; } = [];

@@ -29,7 +29,21 @@ public static class PredictPipeline
         TorchRuntime.EnsureLoaded();
         using var decoding = ImageDecoder.Use(ImageDecoder.WithMaxPixels(config.MaxImagePixels));
         PipelineParts.ThrowIfInputsMissing(config.Dataframe is null ? null : ResolveDataframe(config), config.Extractor, config.TransformsPredict);
-        foreach (var note in config.Notes) Emit(new PipelineNote(note));
+        var madeFolder = OutputLocation.PrepareFolder(config.SaveDir, "save_dir");
+        try
+        {
+            return Run(config, Emit, clock, cancellationToken);
+        }
+        catch
+        {
+            OutputLocation.RemoveCreated(config.SaveDir, madeFolder);
+            throw;
+        }
+    }
+
+    private static PredictionRunResult Run(PredictPipelineConfig config, Action<PipelineEvent> emit, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        foreach (var note in config.Notes) emit(new PipelineNote(note));
 
         var (frame, rows, displayPaths) = config.DataDir is not null ? FromFolder(config.DataDir) : FromDataframe(config);
         var dataset = new ImageDataset(frame, rows, PipelineParts.Transform(config.TransformsPredict));
@@ -37,21 +51,34 @@ public static class PredictPipeline
 
         var device = new Device(config.Engine.Device);
         using var extractor = PipelineParts.Extractor(config.Extractor, device);
-        Emit(new ValidationStarted(0, dataset.Count));
+        emit(new ValidationStarted(0, dataset.Count));
         using var embeddings = EmbeddingExtraction.Run(extractor, dataset, config.BatchSize, config.NumWorkers, device,
-            (done, total) => Emit(new ValidationProgress(done, total)), cancellationToken);
+            (done, total) => emit(new ValidationProgress(done, total)), cancellationToken);
 
-        Directory.CreateDirectory(config.SaveDir);
         var n = (int)embeddings.shape[0];
         var d = (int)embeddings.shape[1];
         var values = embeddings.data<float>().ToArray();
         var npy = Path.Combine(config.SaveDir, "embeddings.npy");
-        NpyFile.WriteMatrix(npy, new NpyArray(values, n, d));
         var csv = Path.Combine(config.SaveDir, "paths.csv");
+        var json = Path.Combine(config.SaveDir, "predictions.json");
+        OutputLocation.Writing("save_dir", () => Write(npy, csv, json, values, n, d, displayPaths));
+        return new PredictionRunResult(n, d, npy, csv, json, clock.Elapsed.TotalSeconds)
+        {
+            Embeddings = values,
+            Paths = displayPaths,
+            Rows = rows,
+            Frame = frame,
+            Labels = config.DataDir is null ? rows.Select(r => r.Label).ToArray() : null,
+        };
+    }
+
+    /// <summary><c>embeddings.npy</c>, <c>paths.csv</c> and OML's <c>predictions.json</c>, each atomically.</summary>
+    private static void Write(string npy, string csv, string json, float[] values, int n, int d, string[] displayPaths)
+    {
+        NpyFile.WriteMatrix(npy, new NpyArray(values, n, d));
         var csvText = new StringBuilder("index,path\n");
         for (var i = 0; i < n; i++) csvText.Append(CultureInfo.InvariantCulture, $"{i},{CsvField(displayPaths[i])}\n");
         AtomicFile.WriteAllText(csv, csvText.ToString());
-        var json = Path.Combine(config.SaveDir, "predictions.json");
         AtomicFile.Write(json, stream =>
         {
             using var writer = new Utf8JsonWriter(stream);
@@ -64,14 +91,6 @@ public static class PredictPipeline
             }
             writer.WriteEndObject();
         });
-        return new PredictionRunResult(n, d, npy, csv, json, clock.Elapsed.TotalSeconds)
-        {
-            Embeddings = values,
-            Paths = displayPaths,
-            Rows = rows,
-            Frame = frame,
-            Labels = config.DataDir is null ? rows.Select(r => r.Label).ToArray() : null,
-        };
     }
 
     private static string ResolveDataframe(PredictPipelineConfig config) =>

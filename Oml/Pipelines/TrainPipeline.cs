@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Oml.Images;
+using Oml.IO;
 using Oml.Metrics;
 using Oml.Models;
 using Oml.Pipelines.Events;
@@ -40,11 +41,25 @@ public sealed class TrainPipeline
 
     private TrainRunResult Run(CancellationToken cancellationToken)
     {
-        var config = _config;
         TorchRuntime.EnsureLoaded();
         // every image reader the run builds (datasets, worst-query figures) takes the config's pixel limit
-        using var decoding = ImageDecoder.Use(ImageDecoder.WithMaxPixels(config.MaxImagePixels));
-        using var setup = TrainingSetup.Build(config);
+        using var decoding = ImageDecoder.Use(ImageDecoder.WithMaxPixels(_config.MaxImagePixels));
+        using var setup = TrainingSetup.Build(_config);
+        var firstStep = setup.State.GlobalStep;
+        try
+        {
+            return OutputLocation.Writing(setup.RunDirectoryKey, () => Train(setup, cancellationToken));
+        }
+        catch when (setup.State.GlobalStep == firstStep)
+        {
+            setup.RemoveRunFolderIfMade(); // failed before its first step: nothing in the run folder is worth keeping
+            throw;
+        }
+    }
+
+    private TrainRunResult Train(TrainingSetup setup, CancellationToken cancellationToken)
+    {
+        var config = _config;
         var state = setup.State;
         Emit(new RunStarted(Path.GetFullPath(setup.RunDirectory), config.Engine.Device, state.EpochsCompleted, config.MaxEpochs, setup.StepsPerEpoch,
             setup.Sampler.BatchSize, setup.Train.Count, setup.Validation.Count, setup.Model.parameters().Sum(p => p.numel()), setup.Notes));

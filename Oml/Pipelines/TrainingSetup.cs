@@ -1,5 +1,6 @@
 using Oml.Data;
 using Oml.Images;
+using Oml.IO;
 using Oml.Losses;
 using Oml.Miners;
 using Oml.Models;
@@ -17,8 +18,9 @@ namespace Oml.Pipelines;
 /// extractor_training_pipeline</c>): seed, datasets, sampler, the objective (extractor and criterion with
 /// <c>label2category</c>; or, for a postprocessor, the baseline extractor's embeddings and the pairwise model, as in
 /// <c>train_postprocessor.py: postprocessor_training_pipeline</c>), optimizer over the trained parameters, scheduler;
-/// then the run folder and, on resume, the state of the checkpoint. Disposing frees what it built, except a model
-/// handed over to the run's result.
+/// then, on resume, the state of the checkpoint, and the config in the run folder. The run folder is made (and checked
+/// to be writable) first, before anything expensive; a run that fails before its first step removes the run folder it
+/// made (<see cref="RemoveRunFolderIfMade"/>). Disposing frees what it built, except a model handed over to the run's result.
 /// </summary>
 internal sealed class TrainingSetup : IDisposable
 {
@@ -41,6 +43,12 @@ internal sealed class TrainingSetup : IDisposable
     public ScheduleStepper? Schedule { get; private set; }
     public string RunDirectory { get; private set; } = null!;
     public string Checkpoints { get; private set; } = null!;
+
+    /// <summary>What chose <see cref="RunDirectory"/>, as messages name it: <c>logs_root/logs_folder</c>, or <c>resume</c>.</summary>
+    public string RunDirectoryKey => Resume is null ? "logs_root/logs_folder" : "resume";
+
+    /// <summary>The topmost folder this run made for its run folder (null: the run folder was there, as on resume).</summary>
+    public string? MadeFolder { get; private set; }
     public RunState State { get; private set; } = null!;
     public List<string> Notes { get; } = [];
     public int StepsPerEpoch { get; private set; }
@@ -62,8 +70,20 @@ internal sealed class TrainingSetup : IDisposable
         catch
         {
             setup.Dispose();
+            setup.RemoveRunFolderIfMade();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Removes the run folder and what is in it, if this run made it: for a run that fails before its first step, whose
+    /// folder holds no checkpoint and nothing else worth keeping.
+    /// </summary>
+    public void RemoveRunFolderIfMade()
+    {
+        if (RunDirectory is null || MadeFolder is null) return;
+        OutputLocation.RemoveCreated(RunDirectory, MadeFolder, recursive: true);
+        MadeFolder = null;
     }
 
     /// <summary>The trained model goes to the run's result (notebooks keep using it): disposing no longer frees it.</summary>
@@ -77,6 +97,22 @@ internal sealed class TrainingSetup : IDisposable
     {
         var config = Config;
         Resume = config.Resume is null ? null : ResumePoint.Read(config.Resume);
+
+        // 0. where the run writes, made and checked before anything expensive (the checkpoints' leftovers: a note)
+        RunDirectory = Resume?.RunDirectory ?? config.Logs.RunDirectory;
+        Checkpoints = Path.Combine(RunDirectory, "checkpoints");
+        MadeFolder = OutputLocation.PrepareFolder(RunDirectory, RunDirectoryKey);
+        OutputLocation.CreateFolder(Checkpoints);
+        if (config.Pairwise?.EmbeddingsCacheDir is { } cacheDirectory) OutputLocation.PrepareFolder(cacheDirectory, "embeddings_cache_dir");
+        foreach (var folder in new[] { RunDirectory, Checkpoints })
+        {
+            var leftovers = AtomicFile.RemoveLeftovers(folder);
+            if (leftovers.Count > 0)
+            {
+                Notes.Add($"{folder}: removed {leftovers.Count} temporary file(s) left by a write that was interrupted ({string.Join(", ", leftovers)}); " +
+                          "the files they were to replace keep their previous, complete content");
+            }
+        }
 
         // 1. seed
         manual_seed(config.Seed);
@@ -109,23 +145,21 @@ internal sealed class TrainingSetup : IDisposable
             new OptimizerContext(Model.parameters(), Objective.CriterionModule.parameters()));
         Schedule = config.Scheduling is null ? null : new ScheduleStepper(config.Scheduling, Optimizer.Optimizer);
 
-        // 5. the run folder, and where a resumed run stands
-        RunDirectory = Resume?.RunDirectory ?? config.Logs.RunDirectory;
-        Checkpoints = Path.Combine(RunDirectory, "checkpoints");
-        Directory.CreateDirectory(Checkpoints);
-        ConfigYaml.Write(Path.Combine(RunDirectory, Resume is null ? "config.yaml" : $"config_resume_{DateTime.Now:yyyyMMdd_HHmmss}.yaml"), config.Values);
+        // 5. where a resumed run stands, and the config in the run folder
         State = new RunState(config);
         if (Resume is not null)
         {
             Resume.ThrowIfOtherModel(Objective.ModelEntry);
             TrainingCheckpoint.LoadModel(Resume.Path, Objective.ModelEntry, Model);
             TrainingCheckpoint.LoadTrainingState(Resume.Path, Objective.CriterionModule, Optimizer.Optimizer);
+            if (TrainingCheckpoint.LoadMinerState(Resume.Path, Objective.CriterionModule) is { } minerNote) Notes.Add(minerNote);
             Schedule?.Replay(Resume.State);
             State.RestoreFrom(Resume.State);
             Notes.Add($"resumed from {Resume.Path} after epoch {Resume.State.EpochsCompleted}");
         }
         StepsPerEpoch = Math.Min(Sampler.BatchesPerEpoch, config.LimitTrainBatches ?? int.MaxValue);
         if (StepsPerEpoch == 0) throw new OmlException("the sampler gives no batches per epoch; check the sampler args against the train split");
+        ConfigYaml.Write(Path.Combine(RunDirectory, Resume is null ? "config.yaml" : $"config_resume_{DateTime.Now:yyyyMMdd_HHmmss}.yaml"), config.Values);
     }
 
     private ExtractorObjective ExtractorObjective(IReadOnlyDictionary<long, string>? label2Category)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Oml.Data;
 using Oml.Images;
+using Oml.IO;
 using Oml.Metrics;
 using Oml.Pipelines.Events;
 using Oml.Postprocessing;
@@ -26,30 +27,46 @@ public static class ValidatePipeline
         TorchRuntime.EnsureLoaded();
         using var decoding = ImageDecoder.Use(ImageDecoder.WithMaxPixels(config.MaxImagePixels)); // datasets and figures
         PipelineParts.ThrowIfInputsMissing(Path.Combine(config.DatasetRoot, config.DataframeName), config.Extractor, config.TransformsVal);
-        foreach (var note in config.Notes) Emit(new PipelineNote(note));
+        var madeFolder = OutputLocation.PrepareFolder(config.SaveDir, "save_dir");
+        try
+        {
+            return Run(config, Emit, clock, cancellationToken);
+        }
+        catch
+        {
+            OutputLocation.RemoveCreated(config.SaveDir, madeFolder);
+            throw;
+        }
+    }
+
+    private static ValidationRunResult Run(ValidatePipelineConfig config, Action<PipelineEvent> emit, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        foreach (var note in config.Notes) emit(new PipelineNote(note));
 
         var device = new Device(config.Engine.Device);
         var frame = PipelineParts.LoadFrame(config.DatasetRoot, config.DataframeName);
         if (frame.Validation.Count == 0) throw new OmlException($"{frame.Source} has no validation rows (split = validation)");
-        foreach (var note in PipelineParts.ValidationWarningNotes(frame)) Emit(new PipelineNote(note));
+        foreach (var note in PipelineParts.ValidationWarningNotes(frame)) emit(new PipelineNote(note));
         var dataset = ImageDataset.Validation(frame, PipelineParts.Transform(config.TransformsVal));
         PostprocessorBlock.RequireTrainedPairwiseModel(config.Postprocessor);
         var postprocessor = PostprocessorBlock.Create(config.Postprocessor, device);
 
         using var extractor = PipelineParts.Extractor(config.Extractor, device);
-        Emit(new ValidationStarted(0, dataset.Count));
+        emit(new ValidationStarted(0, dataset.Count));
         using var embeddings = EmbeddingExtraction.Run(extractor, dataset, config.BatchSizeVal, config.NumWorkers, device,
-            (done, total) => Emit(new ValidationProgress(done, total)), cancellationToken);
+            (done, total) => emit(new ValidationProgress(done, total)), cancellationToken);
         var embeddingSeconds = clock.Elapsed.TotalSeconds;
 
         var (result, plain) = Metrics(embeddings, frame, config.MetricArgs, postprocessor, new DatasetRowImages(dataset));
         var metricSeconds = clock.Elapsed.TotalSeconds - embeddingSeconds;
 
-        Directory.CreateDirectory(config.SaveDir);
         var json = Path.Combine(config.SaveDir, "metrics.json");
-        WriteMetrics(json, result, plain);
-        var figures = config.LogImages ? WorstQueryFigures.Write(result, frame, Path.Combine(config.SaveDir, "images")) : [];
-        Emit(new ValidationCompleted(0, result.Metrics, "", double.NaN, false, metricSeconds));
+        var figures = OutputLocation.Writing("save_dir", () =>
+        {
+            WriteMetrics(json, result, plain);
+            return config.LogImages ? WorstQueryFigures.Write(result, frame, Path.Combine(config.SaveDir, "images")) : [];
+        });
+        emit(new ValidationCompleted(0, result.Metrics, "", double.NaN, false, metricSeconds));
         return new ValidationRunResult(result, plain, json, figures, embeddingSeconds, metricSeconds)
         {
             Frame = frame,

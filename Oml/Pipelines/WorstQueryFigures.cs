@@ -14,7 +14,7 @@ public static class WorstQueryFigures
     /// <returns>The files written, in <see cref="EmbeddingMetricsResult.MetricsToVisualize"/> order.</returns>
     public static IReadOnlyList<string> Write(EmbeddingMetricsResult result, DatasetFrame frame, string directory)
     {
-        Directory.CreateDirectory(directory);
+        OutputLocation.CreateFolder(directory);
         var files = new List<string>();
         foreach (var figure in RetrievalRows.WorstQueriesPerMetric(result, frame))
         {

@@ -51,7 +51,7 @@ public static class EmbeddingsCache
         var embeddings = compute();
         if (path is not null)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            OutputLocation.CreateFolder(Path.GetDirectoryName(Path.GetFullPath(path))!);
             var cpu = embeddings.to(ScalarType.Float32).cpu().contiguous();
             NpyFile.WriteMatrix(path, new NpyArray(cpu.data<float>().ToArray(), (int)cpu.shape[0], (int)cpu.shape[1]));
             note($"embeddings: computed and cached in {path}");

@@ -1,6 +1,8 @@
 using System.IO.Compression;
 using System.Text.Json;
 using Oml.IO;
+using Oml.Losses;
+using Oml.Miners;
 using Oml.Weights;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,7 +11,8 @@ namespace Oml.Training;
 
 /// <summary>
 /// A training checkpoint (<c>best.ckpt</c>, <c>last.ckpt</c>): one zip file holding the run state as JSON and the
-/// extractor, criterion and optimizer tensors in TorchSharp's format. It is written to a temporary file in the same
+/// extractor, criterion and optimizer tensors in TorchSharp's format, and the state of a miner that keeps one across
+/// batches (<see cref="IStatefulMiner"/>: memory banks, random generators). It is written to a temporary file in the same
 /// folder and renamed over the target, so a process killed while saving leaves the previous checkpoint intact.
 /// </summary>
 public static class TrainingCheckpoint
@@ -23,7 +26,7 @@ public static class TrainingCheckpoint
     public static void Save(string path, CheckpointState state, string modelEntry, nn.Module model, nn.Module criterion, optim.Optimizer optimizer)
     {
         var helper = AsHelper(optimizer);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        OutputLocation.CreateFolder(Path.GetDirectoryName(Path.GetFullPath(path))!);
         AtomicFile.Write(path, file =>
         {
             using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
@@ -38,7 +41,54 @@ public static class TrainingCheckpoint
             {
                 helper.save_state_dict(writer);
             }
+            if (StatefulMiner(criterion) is { } miner)
+            {
+                var minerState = miner.SaveState();
+                try
+                {
+                    minerState[MinerStateVersionKey] = tensor(new[] { 1L });
+                    using var entry = zip.CreateEntry(CheckpointFile.MinerStateEntry, CompressionLevel.Fastest).Open();
+                    TorchSharpFormat.Write(entry, minerState);
+                }
+                finally
+                {
+                    foreach (var t in minerState.Values) t.Dispose();
+                }
+            }
         });
+    }
+
+    private const string MinerStateVersionKey = "miner_state.version";
+
+    /// <summary>The criterion's state that outlives a batch: the criterion itself, or its miner (<see cref="TripletLossWithMiner.Miner"/>).</summary>
+    private static IStatefulMiner? StatefulMiner(nn.Module criterion) =>
+        criterion as IStatefulMiner ?? (criterion as TripletLossWithMiner)?.Miner as IStatefulMiner;
+
+    /// <summary>
+    /// Restores the miner's state (a memory bank, a random generator) when the criterion has such a miner. Returns a
+    /// note when the checkpoint has none to restore (written before miners kept their state), null otherwise.
+    /// </summary>
+    public static string? LoadMinerState(string path, nn.Module criterion)
+    {
+        if (StatefulMiner(criterion) is not { } miner) return null;
+        using var zip = CheckpointFile.Open(path);
+        if (zip.GetEntry(CheckpointFile.MinerStateEntry) is not { } entry)
+        {
+            return $"{path} holds no state of the miner ({miner.GetType().Name}: its memory bank or random generator), so it starts afresh; " +
+                   "the resumed run mines differently from an uninterrupted one";
+        }
+        using var stream = CheckpointFile.Seekable(entry);
+        var state = TorchSharpFormat.TryRead(stream)
+                    ?? throw new OmlException($"{path}: the miner state ({CheckpointFile.MinerStateEntry}) is damaged; resume from another checkpoint or start the run afresh");
+        try
+        {
+            miner.LoadState(state, path);
+        }
+        finally
+        {
+            foreach (var t in state.Values) t.Dispose();
+        }
+        return null;
     }
 
     /// <summary>Whether <paramref name="path"/> is a checkpoint written by <see cref="Save(string, CheckpointState, string, nn.Module, nn.Module, optim.Optimizer)"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Oml.IO;
 using static TorchSharp.torch;
 
 namespace Oml.Training;
@@ -7,7 +8,7 @@ namespace Oml.Training;
 /// A run's logs in its folder: <c>log.csv</c> in long format (<c>time,epoch,step,kind,name,value</c>: one row per
 /// step loss, criterion log, learning rate and validation metric, so new names never change the columns) and
 /// TensorBoard event files under <c>tensorboard/</c> (the same names as OML logs: <c>loss</c>, <c>OVERALL/cmc/1</c>).
-/// A resumed run appends to both.
+/// A resumed run appends to both. A failure to write (no space left) is an <see cref="OmlException"/> naming the file.
 /// </summary>
 public sealed class TrainingLog : IDisposable
 {
@@ -17,15 +18,15 @@ public sealed class TrainingLog : IDisposable
 
     public TrainingLog(string runDirectory, bool tensorBoard = true)
     {
-        Directory.CreateDirectory(runDirectory);
+        OutputLocation.CreateFolder(runDirectory);
         CsvPath = Path.Combine(runDirectory, "log.csv");
         var exists = File.Exists(CsvPath);
-        _csv = new StreamWriter(new FileStream(CsvPath, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = false };
+        _csv = Writing(CsvPath, () => new StreamWriter(new FileStream(CsvPath, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = false });
         if (!exists) _csv.WriteLine("time,epoch,step,kind,name,value");
         if (tensorBoard)
         {
             TensorBoardDirectory = Path.Combine(runDirectory, "tensorboard");
-            _tensorBoard = utils.tensorboard.SummaryWriter(TensorBoardDirectory);
+            _tensorBoard = Writing(TensorBoardDirectory, () => utils.tensorboard.SummaryWriter(TensorBoardDirectory));
         }
     }
 
@@ -43,22 +44,52 @@ public sealed class TrainingLog : IDisposable
     public void Validation(int epoch, long step, IReadOnlyDictionary<string, double> metrics)
     {
         foreach (var (name, value) in metrics) Write(epoch, step, "val", name, value);
-        _csv.Flush();
+        Flush();
     }
 
-    public void Image(string tag, string pngPath, long step) => _tensorBoard?.add_img(tag, pngPath, (int)step);
+    public void Image(string tag, string pngPath, long step) => Writing(TensorBoardDirectory!, () => _tensorBoard?.add_img(tag, pngPath, (int)step));
 
-    public void EndEpoch() => _csv.Flush();
+    public void EndEpoch() => Flush();
+
+    private void Flush() => Writing(CsvPath, () => _csv.Flush());
 
     private void Write(int epoch, long step, string kind, string name, double value)
     {
         var seconds = (DateTime.UtcNow - _started).TotalSeconds;
-        _csv.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{seconds:0.###},{epoch},{step},{kind},{Quote(name)},{value:R}"));
-        if (double.IsFinite(value)) _tensorBoard?.add_scalar(name, (float)value, (int)step);
+        Writing(CsvPath, () => _csv.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{seconds:0.###},{epoch},{step},{kind},{Quote(name)},{value:R}")));
+        if (double.IsFinite(value)) Writing(TensorBoardDirectory!, () => _tensorBoard?.add_scalar(name, (float)value, (int)step));
+    }
+
+    private static void Writing(string path, Action write) => Writing<object?>(path, () =>
+    {
+        write();
+        return null;
+    });
+
+    private static T Writing<T>(string path, Func<T> write)
+    {
+        try
+        {
+            return write();
+        }
+        catch (Exception e) when (OutputLocation.IsIoFailure(e))
+        {
+            throw OutputLocation.WriteFailure(path, e);
+        }
     }
 
     private static string Quote(string text) =>
         text.IndexOfAny([',', '"', '\n']) < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    public void Dispose() => _csv.Dispose();
+    public void Dispose()
+    {
+        try
+        {
+            _csv.Dispose();
+        }
+        catch (Exception e) when (OutputLocation.IsIoFailure(e))
+        {
+            // the last lines could not be flushed (no space left): the run's own error, if any, says more
+        }
+    }
 }

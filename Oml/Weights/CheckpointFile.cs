@@ -16,6 +16,9 @@ public static class CheckpointFile
     public const string CriterionEntry = "criterion.bin";
     public const string OptimizerEntry = "optimizer.bin";
 
+    /// <summary>The state of a criterion's miner that outlives a batch (a memory bank, a random generator), when it has one.</summary>
+    public const string MinerStateEntry = "miner_state.bin";
+
     /// <summary>A postprocessor training checkpoint (<c>oml train-postprocessor</c>) holds this instead of <see cref="ExtractorEntry"/>.</summary>
     public const string PairwiseModelEntry = "pairwise_model.bin";
 

@@ -1,3 +1,4 @@
+using Oml.IO;
 using SkiaSharp;
 
 namespace Oml.Data.Sources;
@@ -58,6 +59,12 @@ public static class FashionMnistImporter
 
         var items = Files.SelectMany(f => Select(source, f.Name, f.Images, f.Labels, options)).ToArray();
         var root = Path.GetFullPath(outputDirectory);
+        OutputLocation.PrepareFolder(root, "out-dir");
+        return OutputLocation.Writing("out-dir", () => Write(root, items, progress));
+    }
+
+    private static DatasetSourceResult Write(string root, Item[] items, Action<int, int>? progress)
+    {
         foreach (var folder in items.Select(i => Path.GetDirectoryName(Path.Combine(root, i.RelativePath))!).Distinct())
         {
             Directory.CreateDirectory(folder);

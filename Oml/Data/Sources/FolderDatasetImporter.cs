@@ -1,3 +1,4 @@
+using Oml.IO;
 namespace Oml.Data.Sources;
 
 /// <summary>
@@ -38,6 +39,20 @@ public static class FolderDatasetImporter
         {
             throw new OmlException($"{rootPath}: folder not found; expected a folder with one subfolder of images per class");
         }
+        var madeFolder = OutputLocation.PrepareFolder(outputPath, "out-dir");
+        try
+        {
+            return OutputLocation.Writing("out-dir", () => ScanAndWrite(rootPath, outputPath, options, progress));
+        }
+        catch
+        {
+            OutputLocation.RemoveCreated(outputPath, madeFolder);
+            throw;
+        }
+    }
+
+    private static DatasetSourceResult ScanAndWrite(string rootPath, string outputPath, FolderDatasetOptions options, Action<int, int>? progress)
+    {
 
         var warnings = new List<string>();
         var classes = ScanClasses(rootPath, outputPath, warnings, progress);
@@ -61,7 +76,6 @@ public static class FolderDatasetImporter
             }
         }
 
-        Directory.CreateDirectory(outputPath);
         var dataFrame = Path.Combine(outputPath, DataFrameFile);
         DatasetCsv.Write(dataFrame, rows);
         LabelNamesCsv.Write(outputPath, classes.Select((c, label) => ((long)label, c.Name)));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Oml.IO;
 
 namespace Oml.Data.Sources;
 
@@ -32,6 +33,14 @@ public static class MockDatasetGenerator
         options ??= new MockDatasetOptions();
         options.Validate();
         var root = Path.GetFullPath(outputDirectory);
+        return OutputLocation.Writing(OutputKey, () => Write(root, options, progress));
+    }
+
+    /// <summary>How messages name the output folder (the CLI's argument).</summary>
+    private const string OutputKey = "out-dir";
+
+    private static DatasetSourceResult Write(string root, MockDatasetOptions options, Action<int, int>? progress)
+    {
         PrepareFolder(root, options);
 
         var jobs = PlanJobs(options);
@@ -93,6 +102,7 @@ public static class MockDatasetGenerator
     {
         var marker = Path.Combine(root, MarkerFile);
         if (File.Exists(root)) throw new OmlException($"{root}: is a file; the mock dataset needs a new or empty folder");
+        OutputLocation.PrepareFolder(root, OutputKey);
         if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
         {
             if (!File.Exists(marker))
