@@ -60,7 +60,8 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         console.Status().Start($"retrieval and metrics of {Markup.Escape(config.Embeddings)}", _ =>
             run = EvaluatePipeline.Run(config, new ConsoleLines(console), cancellationToken));
         var result = run!.Result;
-        console.Write(MetricsTable.Create(result.Metrics, compareWith: run.WithoutPostprocessor?.Metrics));
+        console.Write(MetricsTable.Create(result.Metrics, compareWith: run.WithoutPostprocessor?.Metrics,
+            valueTitle: run.WithoutPostprocessor is null ? "value" : $"with {run.PostprocessorName ?? "postprocessor"}"));
         console.MarkupLine(Markup.Escape($"{result.Queries} queries, {result.Galleries} galleries, {result.QueriesWithoutGroundTruth} queries without ground truth " +
                                          $"({(config.MetricArgs.NoGroundTruth == NoGroundTruthPolicy.Exclude ? "left out of the means" : "counted as 0")}); " +
                                          $"{run.EmbeddingSeconds + run.MetricSeconds:0.0} s -> {run.MetricsJsonPath}"));

@@ -30,7 +30,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Se
         if (result.LastMetrics.Count > 0)
         {
             console.Write(result.Baseline is { } baseline
-                ? MetricsTable.Create(result.LastMetrics, "validation metrics (last validation, re-ranked)", baseline.Metrics, "extractor alone")
+                ? MetricsTable.Create(result.LastMetrics, "validation metrics (last validation)", baseline.Metrics, "extractor alone", "re-ranked")
                 : MetricsTable.Create(result.LastMetrics, "validation metrics (last validation)"));
         }
         var bestEpoch = result.BestEpoch is { } best ? string.Create(CultureInfo.InvariantCulture, $" (epoch {best.Epoch + 1})") : "";

@@ -19,7 +19,8 @@ public sealed class ValidateCommand(IAnsiConsole console) : Command<ValidateComm
     {
         var config = ValidatePipelineConfig.Load(settings.Config, settings.Overrides);
         var run = PipelineRunner.Run(console, (progress, stop) => ValidatePipeline.Run(config, progress, stop));
-        console.Write(MetricsTable.Create(run.Result.Metrics, compareWith: run.WithoutPostprocessor?.Metrics));
+        console.Write(MetricsTable.Create(run.Result.Metrics, compareWith: run.WithoutPostprocessor?.Metrics,
+            valueTitle: run.WithoutPostprocessor is null ? "value" : $"with {run.PostprocessorName ?? "postprocessor"}"));
         console.MarkupLine(Markup.Escape($"{run.Result.Queries} queries, {run.Result.Galleries} galleries; embeddings {run.EmbeddingSeconds:0.0} s, metrics {run.MetricSeconds:0.0} s -> {run.MetricsJsonPath}" +
                                          (run.FigureFiles.Count > 0 ? $", {run.FigureFiles.Count} worst-query figures in {Path.GetDirectoryName(run.FigureFiles[0])}" : "")));
         return 0;

@@ -27,6 +27,7 @@ public sealed class CliTrainTests(TrainingFixture fixture) : IClassFixture<Train
         var validate = CliRunner.Run(dir.Path, "validate", config, $"extractor.args.weights={best}", "save_dir=val", "postprocessor=constant_thresholding");
         Assert.True(validate.ExitCode == 0, validate.All);
         Assert.Contains("without postprocessor", validate.Output);
+        Assert.Contains("with constant_thresholding", validate.Output); // the post-processed column says what it is
         using var json = JsonDocument.Parse(File.ReadAllText(dir.File("val/metrics.json")));
         var keys = json.RootElement.EnumerateObject().Select(p => p.Name).ToArray();
         Assert.Contains("OVERALL/cmc/1", keys);
