@@ -21,6 +21,29 @@ public static class OutputLocation
     public static string? PrepareFolder(string folder, string key) => Prepare(folder, key, file: null);
 
     /// <summary>
+    /// Runs <paramref name="run"/> with <paramref name="folder"/> prepared (<see cref="PrepareFolder"/>); when it fails,
+    /// removes the folders the preparation made, so a failed run leaves no empty output folder behind.
+    /// </summary>
+    public static T InFolder<T>(string folder, string key, Func<T> run) => InPrepared(folder, PrepareFolder(folder, key), run);
+
+    /// <summary><see cref="InFolder{T}"/> for the folder of the file <paramref name="path"/> (<see cref="PrepareFile"/>).</summary>
+    public static T ForFile<T>(string path, string key, Func<T> run) =>
+        InPrepared(Path.GetDirectoryName(Path.GetFullPath(path))!, PrepareFile(path, key), run);
+
+    private static T InPrepared<T>(string folder, string? madeFolder, Func<T> run)
+    {
+        try
+        {
+            return run();
+        }
+        catch
+        {
+            RemoveCreated(folder, madeFolder);
+            throw;
+        }
+    }
+
+    /// <summary>
     /// <see cref="PrepareFolder"/> for the folder of the file <paramref name="path"/>, which must not be a folder itself.
     /// </summary>
     public static string? PrepareFile(string path, string key)

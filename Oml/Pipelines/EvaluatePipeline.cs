@@ -28,16 +28,7 @@ public static class EvaluatePipeline
         ArgumentNullException.ThrowIfNull(config);
         var clock = Stopwatch.StartNew();
         void Emit(PipelineEvent e) => progress?.Report(e with { Elapsed = clock.Elapsed });
-        var madeFolder = OutputLocation.PrepareFile(config.MetricsJsonPath, config.MetricsJsonPathName);
-        try
-        {
-            return Run(config, Emit, clock, cancellationToken);
-        }
-        catch
-        {
-            OutputLocation.RemoveCreated(Path.GetDirectoryName(Path.GetFullPath(config.MetricsJsonPath))!, madeFolder);
-            throw;
-        }
+        return OutputLocation.ForFile(config.MetricsJsonPath, config.MetricsJsonPathName, () => Run(config, Emit, clock, cancellationToken));
     }
 
     private static ValidationRunResult Run(EvaluatePipelineConfig config, Action<PipelineEvent> emit, Stopwatch clock, CancellationToken cancellationToken)

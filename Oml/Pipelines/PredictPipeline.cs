@@ -29,16 +29,7 @@ public static class PredictPipeline
         TorchRuntime.EnsureLoaded();
         using var decoding = ImageDecoder.Use(ImageDecoder.WithMaxPixels(config.MaxImagePixels));
         PipelineParts.ThrowIfInputsMissing(config.Dataframe is null ? null : ResolveDataframe(config), config.Extractor, config.TransformsPredict);
-        var madeFolder = OutputLocation.PrepareFolder(config.SaveDir, "save_dir");
-        try
-        {
-            return Run(config, Emit, clock, cancellationToken);
-        }
-        catch
-        {
-            OutputLocation.RemoveCreated(config.SaveDir, madeFolder);
-            throw;
-        }
+        return OutputLocation.InFolder(config.SaveDir, "save_dir", () => Run(config, Emit, clock, cancellationToken));
     }
 
     private static PredictionRunResult Run(PredictPipelineConfig config, Action<PipelineEvent> emit, Stopwatch clock, CancellationToken cancellationToken)

@@ -27,16 +27,7 @@ public static class ValidatePipeline
         TorchRuntime.EnsureLoaded();
         using var decoding = ImageDecoder.Use(ImageDecoder.WithMaxPixels(config.MaxImagePixels)); // datasets and figures
         PipelineParts.ThrowIfInputsMissing(Path.Combine(config.DatasetRoot, config.DataframeName), config.Extractor, config.TransformsVal);
-        var madeFolder = OutputLocation.PrepareFolder(config.SaveDir, "save_dir");
-        try
-        {
-            return Run(config, Emit, clock, cancellationToken);
-        }
-        catch
-        {
-            OutputLocation.RemoveCreated(config.SaveDir, madeFolder);
-            throw;
-        }
+        return OutputLocation.InFolder(config.SaveDir, "save_dir", () => Run(config, Emit, clock, cancellationToken));
     }
 
     private static ValidationRunResult Run(ValidatePipelineConfig config, Action<PipelineEvent> emit, Stopwatch clock, CancellationToken cancellationToken)

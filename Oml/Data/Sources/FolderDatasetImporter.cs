@@ -39,16 +39,8 @@ public static class FolderDatasetImporter
         {
             throw new OmlException($"{rootPath}: folder not found; expected a folder with one subfolder of images per class");
         }
-        var madeFolder = OutputLocation.PrepareFolder(outputPath, "out-dir");
-        try
-        {
-            return OutputLocation.Writing("out-dir", () => ScanAndWrite(rootPath, outputPath, options, progress));
-        }
-        catch
-        {
-            OutputLocation.RemoveCreated(outputPath, madeFolder);
-            throw;
-        }
+        return OutputLocation.InFolder(outputPath, "out-dir",
+            () => OutputLocation.Writing("out-dir", () => ScanAndWrite(rootPath, outputPath, options, progress)));
     }
 
     private static DatasetSourceResult ScanAndWrite(string rootPath, string outputPath, FolderDatasetOptions options, Action<int, int>? progress)
