@@ -33,7 +33,6 @@ internal sealed class PairwiseObjective : ITrainingObjective
     private readonly IReadOnlyList<string?>? _categories;
     private readonly MetricArgs _metricArgs;
     private readonly Device _device;
-    private bool _baselineReported;
 
     public PairwiseObjective(PairwiseReranker reranker, string modelPath, PairsMiner miner, Tensor trainEmbeddings, Tensor validationEmbeddings,
         DatasetFrame frame, ImageDataset validation, MetricArgs metricArgs, Device device)
@@ -86,14 +85,13 @@ internal sealed class PairwiseObjective : ITrainingObjective
     public EmbeddingMetricsResult Validate(Action<PipelineEvent> emit, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (_baselineReported)
+        if (Baseline is not null)
         {
             return EmbeddingMetrics.Compute(_validationEmbeddings, _validationSetup, _metricArgs, _categories, postprocessor: _reranker, images: _validationImages);
         }
         var (plain, reranked) = EmbeddingMetrics.ComputeWithAndWithout(_validationEmbeddings, _validationSetup, _metricArgs, _categories,
             postprocessor: _reranker, images: _validationImages);
         Baseline = plain;
-        _baselineReported = true;
         emit(new PipelineNote("the extractor alone (before re-ranking): " +
                               string.Join(", ", plain.Metrics.Where(m => m.Key.StartsWith("OVERALL/", StringComparison.Ordinal)).Select(m => Invariant($"{m.Key} = {m.Value:F4}")))));
         return reranked!;
