@@ -22,4 +22,11 @@ public interface IImageTransform
     /// full resolution (the default; random crops do). A JPEG decoder may then use libjpeg-turbo's cheap DCT scaling.
     /// </summary>
     ImageSize? MinimumDecodeSize(int sourceWidth, int sourceHeight) => null;
+
+    /// <summary>
+    /// Whether <see cref="Apply"/> draws from its <see cref="Random"/>. A transform that does not (false) gives every
+    /// image the same output in every epoch, so a trainer may keep that output in memory (<see cref="TransformedImageCache"/>).
+    /// The default, true, is the safe answer for a custom transform.
+    /// </summary>
+    bool IsRandom => true;
 }

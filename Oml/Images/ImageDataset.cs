@@ -9,6 +9,8 @@ namespace Oml.Images;
 /// box, applies the transform and writes batches straight into <c>[N, 3, H, W]</c> tensors, decoding in parallel.
 /// Randomness is reproducible: sample <c>i</c> in epoch <c>e</c> always gets the generator seeded from
 /// <c>(seed, e, i)</c>, whatever thread decodes it. A file that cannot be read fails with its CSV row.
+/// With <see cref="TryKeepInMemory"/> a split whose transform is not random keeps its transformed images after their
+/// first load (<see cref="InMemory"/>).
 /// </summary>
 public sealed class ImageDataset
 {
@@ -36,6 +38,24 @@ public sealed class ImageDataset
     public int Seed { get; }
 
     public int Count => Rows.Count;
+
+    /// <summary>The transformed images kept in memory after their first load; null when they are decoded at every load.</summary>
+    public TransformedImageCache? InMemory { get; private set; }
+
+    /// <summary>The memory all transformed images take; null when their size depends on the image (a transform that keeps it).</summary>
+    public long? TransformedBytes => _fixedOutputSize is { } size ? TransformedImageCache.BytesFor(Count, size) : null;
+
+    /// <summary>
+    /// Keeps the transformed images in memory after their first load when the transform draws no random numbers, gives
+    /// every image one size and all of them take at most <paramref name="budgetBytes"/>. Returns whether they are kept.
+    /// </summary>
+    public bool TryKeepInMemory(long budgetBytes)
+    {
+        if (InMemory is not null) return true;
+        if (Transform.IsRandom || _fixedOutputSize is not { } size || Count == 0 || TransformedBytes > budgetBytes) return false;
+        InMemory = new TransformedImageCache(Count, size);
+        return true;
+    }
 
     /// <summary>Labels in row order (train: remapped 0..N-1; validation: as written).</summary>
     public long[] Labels() => Rows.Select(r => r.Label).ToArray();
@@ -73,10 +93,13 @@ public sealed class ImageDataset
             Parallel.For(0, indices.Count, options, slot =>
             {
                 var index = indices[slot];
+                var destination = ImageTransformExtensions.SampleSpan(batch, slot, size);
+                if (InMemory is { } kept && kept.TryCopyTo(index, destination)) return;
                 using var image = Decode(index);
                 var output = Transform.OutputSize(image.Width, image.Height);
                 if (output != size) throw DifferentSizes(index, output, size);
-                Transform.Apply(image, RandomFor(index, epoch), ImageTransformExtensions.SampleSpan(batch, slot, size));
+                Transform.Apply(image, RandomFor(index, epoch), destination);
+                InMemory?.Store(index, destination);
             });
             return batch;
         }

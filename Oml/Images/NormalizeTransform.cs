@@ -7,6 +7,8 @@ public sealed class NormalizeTransform(ChannelNormalization normalization) : IIm
 
     public ImageSize OutputSize(int sourceWidth, int sourceHeight) => new(sourceWidth, sourceHeight);
 
+    public bool IsRandom => false;
+
     public void Apply(RgbImage image, Random rng, Span<float> destination) =>
         Normalization.WriteChannelsFirst(image, destination);
 }

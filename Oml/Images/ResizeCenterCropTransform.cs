@@ -21,6 +21,8 @@ public sealed class ResizeCenterCropTransform : IImageTransform
 
     public ImageSize OutputSize(int sourceWidth, int sourceHeight) => new(CropSize, CropSize);
 
+    public bool IsRandom => false;
+
     public void Apply(RgbImage image, Random rng, Span<float> destination)
     {
         var (width, height) = ShorterSideTo(image.Width, image.Height, Size);

@@ -19,6 +19,8 @@ public sealed class ResizeTransform : IImageTransform
 
     public ImageSize OutputSize(int sourceWidth, int sourceHeight) => new(Size, Size);
 
+    public bool IsRandom => false;
+
     public void Apply(RgbImage image, Random rng, Span<float> destination)
     {
         using var resized = ImageResize.Resize(image, Size, Size, Filter);

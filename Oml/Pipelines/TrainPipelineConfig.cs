@@ -31,6 +31,12 @@ public sealed record TrainPipelineConfig
     public long MaxImagePixels => Validation.MaxImagePixels;
     public required ConfigBlock TransformsTrain { get; init; }
     public int CacheSize { get; init; }
+    /// <summary>
+    /// <c>tensor_cache_mb</c>: memory for transformed images kept after their first load (validation first, then train,
+    /// each split whole or not at all, only for transforms without randomness); 0 keeps none.
+    /// </summary>
+    public int TensorCacheMb { get; init; } = DefaultTensorCacheMb;
+    public const int DefaultTensorCacheMb = 1024;
     public bool ShowDatasetWarnings { get; init; } = true;
     public ConfigBlock? Sampler { get; init; }
     public int? BatchSizeTrain { get; init; }
@@ -147,6 +153,7 @@ public sealed record TrainPipelineConfig
             Validation = validation,
             TransformsTrain = root.GetRequiredBlock("transforms_train", "{name: augs_torch, args: {im_size: 224}}"),
             CacheSize = root.GetInt("cache_size", 0),
+            TensorCacheMb = NonNegative(root, "tensor_cache_mb", DefaultTensorCacheMb),
             ShowDatasetWarnings = root.GetBool("show_dataset_warnings", true),
             Sampler = sampler,
             BatchSizeTrain = bsTrain,
@@ -173,6 +180,12 @@ public sealed record TrainPipelineConfig
     }
 
     private static int Positive(BlockArgs root, string key) => ValidationSettings.Positive(root, key);
+
+    private static int NonNegative(BlockArgs root, string key, int fallback)
+    {
+        var value = root.GetInt(key, fallback);
+        return value >= 0 ? value : throw new OmlException($"{key} = {value} is not valid: expected 0 (off) or a number of megabytes");
+    }
 
     private static PairwiseTrainingSettings ReadPairwise(BlockArgs root, ValidationSettings validation)
     {

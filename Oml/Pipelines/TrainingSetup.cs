@@ -126,6 +126,7 @@ internal sealed class TrainingSetup : IDisposable
         if (config.ShowDatasetWarnings) Notes.AddRange(Frame.Warnings.Select(w => $"dataset: {w}"));
         Train = ImageDataset.Train(Frame, PipelineParts.Transform(config.TransformsTrain), config.CacheSize, config.Seed);
         Validation = ImageDataset.Validation(Frame, PipelineParts.Transform(config.TransformsVal), config.CacheSize, config.Seed);
+        KeepImagesInMemory(config.TensorCacheMb);
         var label2Category = Frame.TrainLabelToCategory();
 
         // 3. sampler
@@ -161,6 +162,30 @@ internal sealed class TrainingSetup : IDisposable
         if (StepsPerEpoch == 0) throw new OmlException("the sampler gives no batches per epoch; check the sampler args against the train split");
         ConfigYaml.Write(Path.Combine(RunDirectory, Resume is null ? "config.yaml" : $"config_resume_{DateTime.Now:yyyyMMdd_HHmmss}.yaml"), config.Values);
     }
+
+    /// <summary>
+    /// Validation images first (every validation loads all of them), then train images, each split whole or not at all;
+    /// a split that does not fit gets a note saying what it would take.
+    /// </summary>
+    private void KeepImagesInMemory(int budgetMb)
+    {
+        var budget = budgetMb * (1L << 20);
+        foreach (var (dataset, name) in new[] { (Validation, "validation"), (Train, "train") })
+        {
+            if (dataset.TryKeepInMemory(budget))
+            {
+                budget -= dataset.InMemory!.Bytes;
+            }
+            else if (budgetMb > 0 && !dataset.Transform.IsRandom && dataset.TransformedBytes is { } bytes)
+            {
+                Notes.Add($"the {dataset.Count} transformed {name} images ({Megabytes(bytes)} MB) do not fit in what is left of " +
+                          $"tensor_cache_mb = {budgetMb} ({Megabytes(budget)} MB), so they are decoded at every load; " +
+                          $"set tensor_cache_mb to {(budgetMb * (1L << 20) - budget + bytes + (1 << 20) - 1) >> 20} or more to keep them in memory");
+            }
+        }
+    }
+
+    private static long Megabytes(long bytes) => (bytes + (1 << 20) - 1) >> 20;
 
     private ExtractorObjective ExtractorObjective(IReadOnlyDictionary<long, string>? label2Category)
     {
