@@ -41,7 +41,8 @@ internal static partial class MainJobBenchmark
 
     /// <summary>One run of one side; seconds are NaN where that side has no such figure.</summary>
     private sealed record SideRun(string Side, int Seed, double WallSeconds, double TrainSeconds, double ValidationSeconds, double InRunSeconds,
-        double ImportSeconds, double LoadSeconds, int Steps, int Validations, Dictionary<string, double> Metrics, double OtherCores, string Allocator);
+        double ImportSeconds, double LoadSeconds, int Steps, int Validations, Dictionary<string, double> Metrics, double CpuSeconds, double OtherCores,
+        string Allocator);
 
     private sealed record ScriptValidation(int Epoch, int Step, double Seconds, Dictionary<string, double> Metrics);
 
@@ -98,7 +99,7 @@ internal static partial class MainJobBenchmark
                         var run = side == "oml"
                             ? RunOurs(recipe, seed, root, oml, work.FullName)
                             : RunScript(recipe, seed, root, threads, weights, meanImage);
-                        Console.Error.WriteLine(Inv($"    wall {run.WallSeconds:F1} s (training {run.TrainSeconds:F1} s, validations {run.ValidationSeconds:F1} s), {run.Steps} steps, {run.Validations} validations, cmc/1 {run.Metrics["OVERALL/cmc/1"]:F4}, other load {run.OtherCores:F2}"));
+                        Console.Error.WriteLine(Inv($"    wall {run.WallSeconds:F1} s, CPU {run.CpuSeconds:F1} s (training {run.TrainSeconds:F1} s, validations {run.ValidationSeconds:F1} s), {run.Steps} steps, {run.Validations} validations, cmc/1 {run.Metrics["OVERALL/cmc/1"]:F4}, other load {run.OtherCores:F2}"));
                         if (run.Steps != recipe.Steps || run.Validations != recipe.Validations)
                             throw new InvalidOperationException(Inv($"{side} ran {run.Steps} steps and {run.Validations} validations; the config says {recipe.Steps} and {recipe.Validations}"));
                         runs[recipe.Name][side].Add(run);
@@ -155,8 +156,10 @@ internal static partial class MainJobBenchmark
 
         var datasetRoot = Path.GetFullPath(Path.Combine(root, loaded.DatasetRoot));
         var nLabels = int.Parse(Text(v, "sampler.args.n_labels"), CultureInfo.InvariantCulture);
-        var trainLabels = File.ReadLines(Path.Combine(datasetRoot, loaded.DataframeName)).Skip(1).Select(l => l.Split(','))
-            .Where(c => c[2] == "train").Select(c => c[0]).Distinct().Count();
+        var lines = File.ReadLines(Path.Combine(datasetRoot, loaded.DataframeName)).ToArray();
+        var header = lines[0].Split(',');
+        int labelColumn = Array.IndexOf(header, "label"), splitColumn = Array.IndexOf(header, "split");
+        var trainLabels = lines.Skip(1).Select(l => l.Split(',')).Where(c => c[splitColumn] == "train").Select(c => c[labelColumn]).Distinct().Count();
         return new Recipe(name, config, overrides, datasetRoot, loaded.DataframeName,
             int.Parse(Text(v, "transforms_train.args.im_size"), CultureInfo.InvariantCulture),
             double.Parse(Text(v, "optimizer.args.lr"), CultureInfo.InvariantCulture), loaded.MaxEpochs, loaded.ValidPeriod, nLabels,
@@ -251,7 +254,7 @@ internal static partial class MainJobBenchmark
     {
         var logs = Path.Combine(work, Str($"logs-{recipe.Name}-{seed}"));
         string[] arguments = ["train", recipe.Config, Str($"seed={seed}"), $"logs_root={logs}", "logs_folder=run", .. recipe.Overrides];
-        var (wall, other, output) = RunTimed(oml, arguments, root, _ => { });
+        var (wall, cpu, other, output) = RunTimed(oml, arguments, root, _ => { });
         double train = 0, validation = 0;
         foreach (var line in output)
         {
@@ -268,20 +271,20 @@ internal static partial class MainJobBenchmark
         var validations = valRows.Select(r => r[2]).Distinct().Count();
         var inRun = rows.Max(r => double.Parse(r[0], CultureInfo.InvariantCulture));
         Directory.Delete(logs, recursive: true);
-        return new SideRun("oml", seed, wall, train, validation, inRun, double.NaN, double.NaN, steps, validations, metrics, other,
+        return new SideRun("oml", seed, wall, train, validation, inRun, double.NaN, double.NaN, steps, validations, metrics, cpu, other,
             File.Exists(Tcmalloc) && Environment.GetEnvironmentVariable("OML_NO_TCMALLOC") is null ? "tcmalloc" : "glibc");
     }
 
     private static SideRun RunScript(Recipe recipe, int seed, string root, int threads, string? weights, string? meanImage)
     {
-        var (wall, other, result) = RunScriptProcess(recipe, seed, root, threads, weights, meanImage, recipe.Epochs);
+        var (wall, cpu, other, result) = RunScriptProcess(recipe, seed, root, threads, weights, meanImage, recipe.Epochs);
         var last = result.Validations[^1].Metrics;
         return new SideRun("script", seed, wall, result.TrainSeconds, result.ValidationSeconds, result.InRunSeconds, result.ImportSeconds,
-            result.LoadSeconds + result.BuildSeconds, result.Steps, result.Validations.Length, MetricNames.ToDictionary(m => m, m => last[m]), other,
+            result.LoadSeconds + result.BuildSeconds, result.Steps, result.Validations.Length, MetricNames.ToDictionary(m => m, m => last[m]), cpu, other,
             result.Allocator);
     }
 
-    private static (double Wall, double Other, ScriptResult Result) RunScriptProcess(Recipe recipe, int seed, string root, int threads,
+    private static (double Wall, double Cpu, double Other, ScriptResult Result) RunScriptProcess(Recipe recipe, int seed, string root, int threads,
         string? weights, string? meanImage, int epochs)
     {
         List<string> arguments =
@@ -293,7 +296,7 @@ internal static partial class MainJobBenchmark
         ];
         if (recipe.FreezeBn) arguments.Add("--freeze-bn");
         if (recipe.Pretrained) arguments.AddRange(["--weights", weights!, "--mean-image", meanImage!]);
-        var (wall, other, output) = RunTimed(Python, arguments, root, environment =>
+        var (wall, cpu, other, output) = RunTimed(Python, arguments, root, environment =>
         {
             environment["OMP_NUM_THREADS"] = Str(threads);
             environment["OPENBLAS_NUM_THREADS"] = "1"; // docs/native-runtime.md §3: otherwise OpenBLAS adds its own threads
@@ -304,15 +307,15 @@ internal static partial class MainJobBenchmark
         });
         var json = output.LastOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal))
                    ?? throw new InvalidOperationException($"{Script} printed no RESULT line");
-        return (wall, other, JsonSerializer.Deserialize<ScriptResult>(json[7..], Json)!);
+        return (wall, cpu, other, JsonSerializer.Deserialize<ScriptResult>(json[7..], Json)!);
     }
 
     /// <summary>
-    /// Runs a child to its exit and times it; echoes its output indented (and returns it). Other load = the machine's
-    /// busy CPU time during the run minus the child's own (and its waited-for children's: getrusage RUSAGE_CHILDREN),
-    /// per second of wall time.
+    /// Runs a child to its exit and times it; echoes its output indented (and returns it). CPU = the user + system time
+    /// of the child and its waited-for children (getrusage RUSAGE_CHILDREN); other load = the machine's busy CPU time
+    /// during the run minus that CPU time and this process's own, per second of wall time.
     /// </summary>
-    private static (double Wall, double OtherCores, List<string> Output) RunTimed(string file, IEnumerable<string> arguments, string workingDirectory,
+    private static (double Wall, double Cpu, double OtherCores, List<string> Output) RunTimed(string file, IEnumerable<string> arguments, string workingDirectory,
         Action<IDictionary<string, string?>> setEnvironment)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
@@ -335,9 +338,9 @@ internal static partial class MainJobBenchmark
         }
         var cpuAfter = CpuSnapshot.Take();
         var wall = watch.Elapsed.TotalSeconds;
-        var other = Math.Max(0, cpuAfter.MachineBusySeconds - cpuBefore.MachineBusySeconds - (cpuAfter.OwnSeconds - cpuBefore.OwnSeconds) -
-                                (ChildrenCpuSeconds() - childrenBefore)) / wall;
-        return (wall, other, output);
+        var cpu = ChildrenCpuSeconds() - childrenBefore;
+        var other = Math.Max(0, cpuAfter.MachineBusySeconds - cpuBefore.MachineBusySeconds - (cpuAfter.OwnSeconds - cpuBefore.OwnSeconds) - cpu) / wall;
+        return (wall, cpu, other, output);
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -388,12 +391,12 @@ internal static partial class MainJobBenchmark
                       $"allocator: {string.Join(", ", runs.Values.SelectMany(r => r.Values).SelectMany(l => l).Select(r => $"{(r.Side == "oml" ? "ours" : "script")} {r.Allocator}").Distinct())} " +
                       "(`./oml` preloads tcmalloc when installed; the script gets the same `LD_PRELOAD`). " +
                       "Training = the epochs' time (ours: the sum of the CLI's per-epoch times; script: its loop), validations = their time (ours: as the CLI reports them, worst-query figures included); " +
-                      "the rest = wall − training − validations: start-up, set-up, data loading (script), checkpoints (ours). Metrics are those of the last validation, mean ± standard deviation over the seeds.");
+                      "the rest = wall − training − validations: start-up, set-up, data loading (script), checkpoints (ours); CPU = user + system time of the process and its waited-for children (`getrusage(RUSAGE_CHILDREN)`; ours includes the build check's `dotnet build`), less sensitive than wall time to other load. Metrics are those of the last validation, mean ± standard deviation over the seeds.");
         sb.AppendLine();
         sb.AppendLine(Inv($"`./oml info` (the build check, .NET start-up, LibTorch loaded, nothing else): {startup.InfoSeconds:F2} s; the build check alone (`dotnet build` of the up-to-date CLI): {startup.BuildSeconds:F2} s (medians of 3)."));
         sb.AppendLine();
-        sb.AppendLine("| recipe | side | wall s per run | **median wall s** | training s | validations s | the rest s | steps / validations | OVERALL/cmc/1 | cmc/5 | precision/5 | map/5 | other load (cores) |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        sb.AppendLine("| recipe | side | wall s per run | **median wall s** | training s | validations s | the rest s | CPU s | steps / validations | OVERALL/cmc/1 | cmc/5 | precision/5 | map/5 | other load (cores) |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         var summaries = new List<string>();
         foreach (var recipe in recipes)
         {
@@ -402,7 +405,7 @@ internal static partial class MainJobBenchmark
                 var list = runs[recipe.Name][side];
                 string M(Func<SideRun, double> f) => Inv($"{Median(list.Select(f)):F1}");
                 sb.AppendLine(Inv($"| {recipe.Name} (`{recipe.Config}`) | {(side == "oml" ? "ours (`./oml train`)" : "PyTorch script")} | {string.Join(", ", list.Select(r => Inv($"{r.WallSeconds:F1}")))} | **{Median(list.Select(r => r.WallSeconds)):F1}** | ") +
-                              Inv($"{M(r => r.TrainSeconds)} | {M(r => r.ValidationSeconds)} | {M(r => r.WallSeconds - r.TrainSeconds - r.ValidationSeconds)} | {list[0].Steps} / {list[0].Validations} | ") +
+                              Inv($"{M(r => r.TrainSeconds)} | {M(r => r.ValidationSeconds)} | {M(r => r.WallSeconds - r.TrainSeconds - r.ValidationSeconds)} | {M(r => r.CpuSeconds)} | {list[0].Steps} / {list[0].Validations} | ") +
                               string.Join(" | ", MetricNames.Select(m => MeanSpread(list.Select(r => r.Metrics[m]).ToArray()))) +
                               $" | {string.Join(", ", list.Select(r => Inv($"{r.OtherCores:F2}")))} |");
             }
@@ -412,7 +415,7 @@ internal static partial class MainJobBenchmark
             var perSeed = ours.Zip(script, (o, s) => o.WallSeconds / s.WallSeconds);
             var s0 = script;
             summaries.Add(Inv($"**{recipe.Name}: ours / script = {ratio:F2}** (median wall; per seed {string.Join(", ", perSeed.Select(v => Inv($"{v:F2}")))}). ") +
-                          Inv($"Training ours / script = {Median(ours.Select(r => r.TrainSeconds)) / Median(script.Select(r => r.TrainSeconds)):F2}, validations {Median(ours.Select(r => r.ValidationSeconds)) / Median(script.Select(r => r.ValidationSeconds)):F2}. ") +
+                          Inv($"CPU ours / script = {Median(ours.Select(r => r.CpuSeconds)) / Median(script.Select(r => r.CpuSeconds)):F2}; training ours / script = {Median(ours.Select(r => r.TrainSeconds)) / Median(script.Select(r => r.TrainSeconds)):F2}, validations {Median(ours.Select(r => r.ValidationSeconds)) / Median(script.Select(r => r.ValidationSeconds)):F2}. ") +
                           Inv($"Ours outside its log (wall − log.csv's last time stamp: build check, start-up, set-up before the run log, the last figures and checkpoints): {Median(ours.Select(r => r.WallSeconds - r.InRunSeconds)):F1} s of {Median(ours.Select(r => r.WallSeconds)):F1}; ") +
                           Inv($"script: interpreter + imports {Median(s0.Select(r => r.WallSeconds - r.InRunSeconds)):F1} s (imports alone {Median(s0.Select(r => r.ImportSeconds)):F1}), decoding all crops + building the model {Median(s0.Select(r => r.LoadSeconds)):F1} s. ") +
                           "Quality: " + string.Join(", ", MetricNames.Select(m => Inv($"{Short(m)} {ours.Average(r => r.Metrics[m]) - script.Average(r => r.Metrics[m]):+0.000;-0.000;0.000}"))) +
