@@ -2,7 +2,8 @@
 
 The recipes of configs/train_mock.yaml (`--recipe main`) and configs/train_mock_scratch.yaml (`--recipe scratch`),
 written as a short PyTorch script from the configs, docs/mock-main-job.md, docs/pretrained-mlnet.md and
-docs/oml-metrics.md (not from OML's or this port's code). The driver passes every number it reads from the config
+docs/oml-metrics.md (not from OML's code); norm_resize_mlnet and freeze_bn mirror what
+Oml/Images/MeanImageResizeTransform.cs and Oml/Models/ResnetExtractor.cs do. The driver passes every number it reads from the config
 (image size, learning rate, epochs, validation period, balance sampler, validation batch size), so both sides run
 the same steps and validations.
 
