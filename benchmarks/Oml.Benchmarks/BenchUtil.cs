@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace Oml.Benchmarks;
 
 /// <summary>What the training benchmarks share: child processes with a chosen allocator, quiet-machine waits, medians.</summary>
-internal static class BenchUtil
+internal static partial class BenchUtil
 {
     public const string Python = "/usr/bin/python3";
     public const string Tcmalloc = "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4";
@@ -131,6 +131,61 @@ internal static class BenchUtil
         }
         return string.Join(", ", parts);
     }
+
+    /// <summary>
+    /// Makes sure the Debian <paramref name="packages"/> of a Python reference are installed (as root: <c>apt-get
+    /// install</c> when one is missing; otherwise an error that says what to install or that <paramref name="skipOption"/>
+    /// skips the reference) and that libblas.so.3 is OpenBLAS, not netlib's reference BLAS (docs/native-runtime.md §5).
+    /// Returns a sentence for the report: the package versions and where libblas.so.3 points.
+    /// </summary>
+    public static string EnsureDebianPython(IReadOnlyList<string> packages, string skipOption)
+    {
+        var missing = packages.Where(p => !Capture("dpkg-query", "-W", "-f=${Status}", p).Contains("install ok installed", StringComparison.Ordinal)).ToArray();
+        var action = "were already installed";
+        if (missing.Length > 0)
+        {
+            if (geteuid() != 0)
+            {
+                throw new InvalidOperationException($"the Python reference needs {string.Join(", ", missing)}: run `sudo apt-get install -y {string.Join(' ', packages)}` or pass {skipOption}");
+            }
+            Console.Error.WriteLine($"installing {string.Join(", ", missing)} ...");
+            Check("apt-get", "update", "-q");
+            Check("apt-get", ["-o", "DPkg::Lock::Timeout=600", "install", "-y", .. packages]);
+            action = $"were installed by this run ({string.Join(", ", missing)} missing)";
+        }
+        var versions = string.Join(", ", packages.Select(p => $"{p} {Capture("dpkg-query", "-W", "-f=${Version}", p).Trim()}"));
+        var blas = Blas();
+        if (!blas.Contains("openblas", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"libblas.so.3 resolves to {blas}, not OpenBLAS: the reference would run on netlib's reference BLAS (see docs/native-runtime.md §5)");
+        }
+        return $"Debian packages {versions} {action} (checked by the benchmark, `apt-get install` when missing); libblas.so.3 resolves to `{blas}`";
+    }
+
+    /// <summary>The standard output of a short command (its standard error is read and dropped).</summary>
+    public static string Capture(string file, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in arguments) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return output;
+    }
+
+    /// <summary>Runs a command with this console; a non-zero exit code is an error.</summary>
+    public static void Check(string file, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(file) { UseShellExecute = false };
+        foreach (var a in arguments) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed with exit code {process.ExitCode}");
+    }
+
+    [LibraryImport("libc")]
+    private static partial uint geteuid();
 
     public static string Blas() =>
         new FileInfo("/usr/lib/x86_64-linux-gnu/libblas.so.3").ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? "?";

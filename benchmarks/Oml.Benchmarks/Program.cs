@@ -26,6 +26,8 @@ switch (args.FirstOrDefault())
         return RerankQualityBenchmark.Run(args.Skip(1).ToArray());
     case "rerank-cost":
         return RerankCostBenchmark.Run(args.Skip(1).ToArray());
+    case "main-job":
+        return MainJobBenchmark.Run(args.Skip(1).ToArray());
     default:
         Console.Error.WriteLine("usage: dotnet run -c Release --project benchmarks/Oml.Benchmarks -- decode [--repeats N] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- retrieval [--n 100000] [--dim 128] [--k 10] [--repeats 1] [--threads 2] [--no-python] [--no-results-file]");
@@ -35,5 +37,6 @@ switch (args.FirstOrDefault())
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- quality [--seeds 3] [--datasets mock,fashion-mnist] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- rerank-quality [--seeds 3] [--epochs 30] [--datasets mock,fashion-mnist] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- rerank-cost [--queries 16] [--top-n 3,5,10] [--batch-sizes 8,32,128] [--repeats 3] [--threads 2] [--no-decode] [--no-results-file]");
+        Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- main-job [--seeds 3] [--recipes main,scratch] [--threads 2] [--quick] [--no-results-file]");
         return 2;
 }

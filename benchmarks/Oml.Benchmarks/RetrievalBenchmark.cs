@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using Oml.Retrieval;
 using static Oml.Benchmarks.BenchUtil;
@@ -15,7 +13,7 @@ namespace Oml.Benchmarks;
 /// the matrix-product floor, C# retrieval alone, C# retrieval + metrics, and the Python reference
 /// (benchmarks/python/oml_reference_validation.py on Debian's PyTorch with OpenBLAS).
 /// </summary>
-internal static partial class RetrievalBenchmark
+internal static class RetrievalBenchmark
 {
     private const string Title = "Retrieval and metrics (1 vs rest)";
     private const int ImagesPerClass = 10;
@@ -127,52 +125,7 @@ internal static partial class RetrievalBenchmark
         });
 
     /// <summary>Makes sure Debian's torch and numpy are installed and that libblas.so.3 is OpenBLAS (docs/native-runtime.md §5).</summary>
-    private static string EnsureReference()
-    {
-        var missing = ReferencePackages.Where(p => !Capture("dpkg-query", "-W", "-f=${Status}", p).Contains("install ok installed", StringComparison.Ordinal)).ToArray();
-        var action = "were already installed";
-        if (missing.Length > 0)
-        {
-            if (geteuid() != 0)
-            {
-                throw new InvalidOperationException($"the Python reference needs {string.Join(", ", missing)}: run `sudo apt-get install -y {string.Join(' ', ReferencePackages)}` or pass --no-python");
-            }
-            Console.Error.WriteLine($"installing {string.Join(", ", missing)} ...");
-            Check("apt-get", "update", "-q");
-            Check("apt-get", ["-o", "DPkg::Lock::Timeout=600", "install", "-y", .. ReferencePackages]);
-            action = $"were installed by this run ({string.Join(", ", missing)} missing)";
-        }
-        var versions = string.Join(", ", ReferencePackages.Select(p => $"{p} {Capture("dpkg-query", "-W", "-f=${Version}", p).Trim()}"));
-        var blas = new FileInfo("/usr/lib/x86_64-linux-gnu/libblas.so.3").ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? "?";
-        if (!blas.Contains("openblas", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"libblas.so.3 resolves to {blas}, not OpenBLAS: the reference would run on netlib's reference BLAS (see docs/native-runtime.md §5)");
-        }
-        return $"Debian packages {versions} {action} (checked by the benchmark, `apt-get install` when missing); libblas.so.3 resolves to `{blas}`";
-    }
-
-    private static string Capture(string file, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return output;
-    }
-
-    private static void Check(string file, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(file) { UseShellExecute = false };
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed with exit code {process.ExitCode}");
-    }
-
-    [LibraryImport("libc")]
-    private static partial uint geteuid();
+    private static string EnsureReference() => EnsureDebianPython(ReferencePackages, "--no-python");
 
     private static string Report(Dictionary<string, List<CaseResult>> results, List<string> cases, int n, int dim, int k, int repeats, int threads,
         string? reference, string loadBefore, string loadAfter)
