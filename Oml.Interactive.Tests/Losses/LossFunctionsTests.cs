@@ -34,6 +34,31 @@ public sealed class LossFunctionsTests
     }
 
     [Fact]
+    public void PairwiseDistanceIsExactWhereTheMatrixProductShortcutCancels()
+    {
+        using var scope = NewDisposeScope();
+        // rows far from the origin and close to each other: ‖x‖² + ‖y‖² − 2x·y loses every digit in float32
+        var x = (1000 + randn(6, 64, generator: new Generator(3)) * 1e-2f).to_type(ScalarType.Float32);
+        var exact = Distances.Pairwise(x.to_type(ScalarType.Float64), x.to_type(ScalarType.Float64));
+        var pairwise = Distances.Pairwise(x, x).to_type(ScalarType.Float64);
+        Assert.True((pairwise - exact).abs().max().item<double>() < 1e-6, "Pairwise must not use the matrix-product shortcut");
+        var elementwise = stack(Enumerable.Range(0, 6).Select(i => Distances.Elementwise(x[i].expand(6, 64), x)));
+        Assert.True((elementwise.to_type(ScalarType.Float64) - exact).abs().max().item<double>() < 1e-6);
+    }
+
+    [Fact]
+    public void PairwiseDistanceHasAZeroGradientOnItsDiagonalAndBetweenDuplicateRows()
+    {
+        using var scope = NewDisposeScope();
+        var x = tensor(new double[] { 0, 0, 3, 4, 0, 0 }, [3, 2]).requires_grad_();   // rows 0 and 2 coincide
+        var distances = Distances.Pairwise(x, x);
+        Assert.Equal(new double[] { 0, 5, 0, 5, 0, 5, 0, 5, 0 }, distances.data<double>().ToArray());
+        (distances * tensor(new double[] { 1, 2, 4, 8, 16, 32, 64, 128, 256 }, [3, 3], dtype: ScalarType.Float64)).sum().backward();
+        // only d(0,1) (weights 2 + 8) and d(1,2) (32 + 128) move the rows: (row − other) / 5 times the weights
+        Assert.Equal(new[] { -6.0, -8, 102, 136, -96, -128 }, x.grad!.data<double>().ToArray().Select(v => Math.Round(v, 12)));
+    }
+
+    [Fact]
     public void T18SoftMarginOfEqualPointsIsLn2()
     {
         using var scope = NewDisposeScope();

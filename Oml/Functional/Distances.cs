@@ -21,7 +21,12 @@ public static class Distances
         return (x - y).norm(-1).MoveToOuterDisposeScope();
     }
 
-    /// <summary>d(x_i, y_j) for [N, D] and [M, D] → [N, M], computed without the matrix-product shortcut (exact).</summary>
+    /// <summary>
+    /// d(x_i, y_j) for [N, D] and [M, D] → [N, M], computed as <see cref="Elementwise"/> does, sqrt of the summed squared
+    /// differences, without the matrix-product shortcut <c>‖x‖² + ‖y‖² − 2x·y</c> (which cancels digits). Its gradient
+    /// at distance 0 is 0, as <see cref="Elementwise"/>'s (libtorch's <c>_cdist_backward</c> skips zero distances), so
+    /// the matrix of a batch with itself, whose diagonal and duplicate rows are 0, has a finite gradient.
+    /// </summary>
     public static Tensor Pairwise(Tensor x, Tensor y)
     {
         if (x.dim() != 2 || y.dim() != 2 || x.shape[1] != y.shape[1])

@@ -35,6 +35,52 @@ public static class LossFunctions
         using var scope = NewDisposeScope();
         var dp = Distances.Elementwise(anchor, positive);
         var dn = Distances.Elementwise(anchor, negative);
+        return TripletOnDistances(dp, dn, margin, reduction, logs).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The same triplet loss as <see cref="Triplet"/> for triplets of rows of one batch, read from the batch's [B, B]
+    /// distance matrix (<see cref="Distances.Pairwise"/> of the features with themselves) instead of gathered rows:
+    /// triplet t uses <c>d(a,p) = distances[anchors[t], positives[t]]</c> and <c>d(a,n) = distances[anchors[t], negatives[t]]</c>,
+    /// taken by flat indices <c>a·B + p</c>. Values, logs and gradients equal <see cref="Triplet"/> on the rows
+    /// <c>features[anchors]</c>, <c>features[positives]</c>, <c>features[negatives]</c> (both forms are exact Euclidean
+    /// distances with a zero gradient at distance 0), while no [T, D] tensor is made.
+    /// </summary>
+    public static Tensor TripletFromDistances(Tensor distances, int[] anchors, int[] positives, int[] negatives, double? margin,
+        LossReduction reduction = LossReduction.Mean, IDictionary<string, double>? logs = null)
+    {
+        if (distances.dim() != 2 || distances.shape[0] != distances.shape[1])
+            throw new OmlException($"triplet loss from distances needs a square [B, B] distance matrix, got [{string.Join(", ", distances.shape)}]");
+        CheckMargin(margin);
+        var b = distances.shape[0];
+        var anchorPositive = FlatPairIds(anchors, positives, b);
+        var anchorNegative = FlatPairIds(anchors, negatives, b);
+        using var scope = NewDisposeScope();
+        var flat = distances.reshape(-1);
+        var dp = flat.index_select(0, tensor(anchorPositive, device: distances.device));
+        var dn = flat.index_select(0, tensor(anchorNegative, device: distances.device));
+        return TripletOnDistances(dp, dn, margin, reduction, logs).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Row-major flat indices <c>rows[t]·B + columns[t]</c> into a [B, B] matrix, checked.</summary>
+    private static long[] FlatPairIds(int[] rows, int[] columns, long b)
+    {
+        if (rows.Length != columns.Length)
+            throw new OmlException(Invariant($"triplet ids must come in equal numbers, got {rows.Length} and {columns.Length}"));
+        var flat = new long[rows.Length];
+        for (var t = 0; t < flat.Length; t++)
+        {
+            if ((uint)rows[t] >= b || (uint)columns[t] >= b)
+                throw new OmlException(Invariant($"triplet {t} names rows ({rows[t]}, {columns[t]}) outside a batch of {b}"));
+            flat[t] = rows[t] * b + columns[t];
+        }
+        return flat;
+    }
+
+    /// <summary>The triplet losses of given d(a,p) and d(a,n) ([T] each), reduced, with the logs of <see cref="Triplet"/>.</summary>
+    private static Tensor TripletOnDistances(Tensor dp, Tensor dn, double? margin, LossReduction reduction, IDictionary<string, double>? logs)
+    {
+        using var scope = NewDisposeScope();
         var losses = margin is { } m ? nn.functional.relu(dp - dn + m) : nn.functional.softplus(dp - dn);
         if (logs is not null)
         {

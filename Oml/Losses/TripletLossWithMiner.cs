@@ -1,4 +1,5 @@
 using static System.FormattableString;
+using Oml.Functional;
 using Oml.Miners;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -7,8 +8,13 @@ namespace Oml.Losses;
 
 /// <summary>
 /// OML's <c>TripletLossWithMiner(margin, miner, reduction)</c> (<c>oml/losses/triplet.py</c>): mines triplets in the batch with
-/// <see cref="Miner"/> (any <see cref="ITripletMiner"/>, default <see cref="AllTripletsMiner"/>), then
-/// <see cref="LossFunctions.Triplet"/> over all mined triplets. <see cref="LastTriplets"/> holds the batch row ids when
+/// <see cref="Miner"/> (any <see cref="ITripletMiner"/>, default <see cref="AllTripletsMiner"/>), then the triplet loss
+/// over all mined triplets. When the miner picks rows of the batch (an <see cref="ITripletsMiner"/>, whose
+/// <see cref="ITripletsMiner.Sample"/> is called, or any miner that returns <see cref="MinedTriplets.Ids"/> without
+/// memory-bank triplets) the distances are read from the batch's [B, B] distance matrix
+/// (<see cref="LossFunctions.TripletFromDistances"/>); otherwise from the miner's triplet tensors
+/// (<see cref="LossFunctions.Triplet"/>, the gather form). Both give the same values, logs and gradients.
+/// <see cref="LastTriplets"/> holds the batch row ids when
 /// the miner picked rows (empty for miners that build points, e.g. <see cref="HardClusterMiner"/>); with a miner that
 /// marks original and memory-bank triplets (<see cref="TripletMinerWithMemory"/>) the logs gain
 /// <c>orig_active_tri</c>, <c>bank_active_tri</c>, <c>pos_dist_orig</c>, <c>neg_dist_orig</c>, <c>pos_dist_bank</c>,
@@ -53,18 +59,51 @@ public sealed class TripletLossWithMiner : nn.Module<Tensor, Tensor, Tensor>
         if (features.dim() != 2 || features.shape[0] != labels.Count)
             throw new OmlException(Invariant($"TripletLossWithMiner needs features [B, D] and B labels: features [{string.Join(", ", features.shape)}], {labels.Count} labels"));
         using var scope = NewDisposeScope();
-        var mined = Miner.Mine(features, labels);
-        if (mined.Count == 0)
-        {
-            throw new OmlException(Invariant($"{Miner.GetType().Name} mined no triplets from a batch of {labels.Count}") +
-                                   (mined.Ids is null ? "" : "; check the miner's ranges against the sampler's n_instances / n_labels"));
-        }
-        LastTriplets = mined.Ids ?? ([], [], []);
-        var loss = LossFunctions.Triplet(mined.Anchors, mined.Positives, mined.Negatives, Margin, Reduction, LastLogs);
-        if (mined.IsOriginal is { } isOriginal) LogOriginalAndBank(isOriginal, mined.Anchors, mined.Positives, mined.Negatives);
-        foreach (var (key, value) in mined.Logs) LastLogs[key] = value;
+        var loss = Miner is ITripletsMiner rows
+            ? FromBatchDistances(features, rows.Sample(features, labels))
+            : FromMined(features, Miner.Mine(features, labels));
         return loss.MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// Triplets of batch rows: d(a,p) and d(a,n) read from the batch's one [B, B] distance matrix by the ids
+    /// (<see cref="LossFunctions.TripletFromDistances"/>), the same loss and gradients as gathering the T triplets' rows
+    /// without making three [T, D] tensors (25 088 x 512 each for all triplets of 8 labels x 8).
+    /// </summary>
+    private Tensor FromBatchDistances(Tensor features, (int[] Anchors, int[] Positives, int[] Negatives) ids)
+    {
+        if (ids.Anchors.Length == 0) throw NoTriplets(features.shape[0], pickedRows: true);
+        LastTriplets = ids;
+        var distances = Distances.Pairwise(features, features);
+        return LossFunctions.TripletFromDistances(distances, ids.Anchors, ids.Positives, ids.Negatives, Margin, Reduction, LastLogs);
+    }
+
+    /// <summary>
+    /// What <see cref="ITripletMiner.Mine"/> gave: rows of the batch named by ids go to <see cref="FromBatchDistances"/>;
+    /// points a miner built, or triplets that mix in a memory bank, keep the gather form (<see cref="LossFunctions.Triplet"/>
+    /// on the three tensors).
+    /// </summary>
+    private Tensor FromMined(Tensor features, MinedTriplets mined)
+    {
+        if (mined.Count == 0) throw NoTriplets(features.shape[0], pickedRows: mined.Ids is not null);
+        Tensor loss;
+        if (mined.Ids is { } ids && mined.IsOriginal is null)
+        {
+            loss = FromBatchDistances(features, ids);
+        }
+        else
+        {
+            LastTriplets = mined.Ids ?? ([], [], []);
+            loss = LossFunctions.Triplet(mined.Anchors, mined.Positives, mined.Negatives, Margin, Reduction, LastLogs);
+            if (mined.IsOriginal is { } isOriginal) LogOriginalAndBank(isOriginal, mined.Anchors, mined.Positives, mined.Negatives);
+        }
+        foreach (var (key, value) in mined.Logs) LastLogs[key] = value;
+        return loss;
+    }
+
+    private OmlException NoTriplets(long batch, bool pickedRows) =>
+        new(Invariant($"{Miner.GetType().Name} mined no triplets from a batch of {batch}") +
+            (pickedRows ? "; check the miner's ranges against the sampler's n_instances / n_labels" : ""));
 
     /// <summary>OML's extra logs for <see cref="TripletMinerWithMemory"/>: active_tri and distances of the original and the bank triplets.</summary>
     private void LogOriginalAndBank(bool[] isOriginal, Tensor a, Tensor p, Tensor n)

@@ -16,6 +16,8 @@ switch (args.FirstOrDefault())
         return TrainStepBenchmark.Run(args.Skip(1).ToArray());
     case "train-step-worker": // one C# run of `train-step`, started by it in a fresh process
         return TrainStepBenchmark.Worker(args.Skip(1).ToArray());
+    case "triplet-loss":
+        return TripletLossFormsBenchmark.Run(args.Skip(1).ToArray());
     case "train-loop":
         return TrainLoopBenchmark.Run(args.Skip(1).ToArray());
     case "train-loop-worker": // one C# run of `train-loop`, started by it in a fresh process
@@ -32,7 +34,8 @@ switch (args.FirstOrDefault())
         Console.Error.WriteLine("usage: dotnet run -c Release --project benchmarks/Oml.Benchmarks -- decode [--repeats N] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- retrieval [--n 100000] [--dim 128] [--k 10] [--repeats 1] [--threads 2] [--no-python] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- validate-postprocess [--n 20000] [--dim 512] [--top-n 10] [--threshold-n 5000] [--repeats 5] [--threads 2] [--no-results-file]");
-        Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- train-step [--rounds 3] [--steps 30] [--warmup 5] [--threads 2[,1]] [--margin 0.2|soft] [--allocator tcmalloc|glibc] [--no-python] [--no-results-file]");
+        Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- train-step [--rounds 3] [--steps 30] [--warmup 5] [--threads 2[,1]] [--margin 0.2|soft] [--triplet-form matrix|gather] [--allocator tcmalloc|glibc] [--no-python] [--no-results-file]");
+        Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- triplet-loss [--labels 8] [--instances 8] [--dim 512] [--margin soft|0.2] [--steps 30] [--warmup 5] [--rounds 5] [--threads 2] [--full-step] [--full-steps 10] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- train-loop [--rounds 3] [--epochs 3] [--workers 2] [--threads 2] [--allocator tcmalloc|glibc] [--no-python] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- quality [--seeds 3] [--datasets mock,fashion-mnist] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- rerank-quality [--seeds 3] [--epochs 30] [--datasets mock,fashion-mnist] [--no-results-file]");

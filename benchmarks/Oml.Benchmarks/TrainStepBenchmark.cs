@@ -17,7 +17,9 @@ namespace Oml.Benchmarks;
 /// <c>train-step</c>: one training step of resnet18 (remove_fc, no normalisation) on a fixed random [32, 3, 64, 64]
 /// batch (8 labels x 4 instances), TripletLossWithMiner(margin 0.2 or soft, AllTripletsMiner), Adam lr 1e-4, each step
 /// in a dispose scope; against benchmarks/python/train_step_reference.py doing the same on Debian's PyTorch. Each side
-/// runs in its own process (so the allocator can be preloaded), alternating C#, Python in every round.
+/// runs in its own process (so the allocator can be preloaded), alternating C#, Python in every round. <c>--triplet-form</c>
+/// picks how both sides compute the loss: <c>matrix</c> (the default, what TripletLossWithMiner does: distances read
+/// from the batch's [B, B] matrix by the triplet ids) or <c>gather</c> (the triplets' [T, D] rows, <see cref="GatherFormMiner"/>).
 /// </summary>
 internal static class TrainStepBenchmark
 {
@@ -42,10 +44,16 @@ internal static class TrainStepBenchmark
 
     public static int Run(string[] args)
     {
-        if (!BenchOptions.TryParse(args, ["--rounds", "--steps", "--warmup", "--threads", "--margin", "--allocator"], ["--no-python", "--no-results-file"], out var options)) return 2;
+        if (!BenchOptions.TryParse(args, ["--rounds", "--steps", "--warmup", "--threads", "--margin", "--allocator", "--triplet-form"], ["--no-python", "--no-results-file"], out var options)) return 2;
         int rounds = options.Int("--rounds", 3), steps = options.Int("--steps", 30), warmup = options.Int("--warmup", 5);
         var threadList = options.List("--threads", ["2"]).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
         var margin = options.Text("--margin", "0.2");
+        var form = options.Text("--triplet-form", "matrix");
+        if (form is not ("matrix" or "gather"))
+        {
+            Console.Error.WriteLine("--triplet-form must be matrix or gather");
+            return 2;
+        }
         var allocatorRequest = options.Text("--allocator");
         var python = !options.Has("--no-python");
         var writeResults = !options.Has("--no-results-file");
@@ -61,7 +69,7 @@ internal static class TrainStepBenchmark
                 {
                     var waited = WaitForQuiet();
                     Console.Error.WriteLine(Inv($"[{round + 1}/{rounds}] {side}, {threads} thread(s) (waited {waited:F0} s for a quiet machine) ..."));
-                    var common = new[] { "--steps", Str(steps), "--warmup", Str(warmup), "--threads", Str(threads), "--margin", margin };
+                    var common = new[] { "--steps", Str(steps), "--warmup", Str(warmup), "--threads", Str(threads), "--margin", margin, "--triplet-form", form };
                     var result = side == "python"
                         ? RunChild<StepResult>(Python, [Path.Combine(root, "benchmarks", "python", "train_step_reference.py"), .. common], threads, allocator)
                         : RunChild<StepResult>(SelfPath(), [.. SelfArgs(), "train-step-worker", .. common], threads, allocator);
@@ -72,7 +80,7 @@ internal static class TrainStepBenchmark
             }
         }
         var loadAfter = LoadAverage();
-        var report = Report(results, threadList, rounds, steps, warmup, margin, allocator, python, loadBefore, loadAfter);
+        var report = Report(results, threadList, rounds, steps, warmup, margin, form, allocator, python, loadBefore, loadAfter);
         ResultsFile.Publish(Title, report, writeResults);
         return 0;
     }
@@ -81,7 +89,7 @@ internal static class TrainStepBenchmark
     public static int Worker(string[] args)
     {
         int steps = 30, warmup = 5, threads = 2;
-        string margin = "0.2";
+        string margin = "0.2", form = "matrix";
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -90,6 +98,7 @@ internal static class TrainStepBenchmark
                 case "--warmup": warmup = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--margin": margin = args[++i]; break;
+                case "--triplet-form": form = args[++i]; break;
             }
         }
         TorchRuntime.Configure(threads);
@@ -100,7 +109,8 @@ internal static class TrainStepBenchmark
         var y = tensor(labelList);
         using var model = new ResnetExtractor("resnet18", gemP: null, removeFc: true, normalisation: FeatureNormalisation.None);
         model.train();
-        using var criterion = new TripletLossWithMiner(margin == "soft" ? null : double.Parse(margin, CultureInfo.InvariantCulture), new AllTripletsMiner());
+        var gatherForm = form == "gather" ? new GatherFormMiner(new AllTripletsMiner()) : null;
+        using var criterion = new TripletLossWithMiner(margin == "soft" ? null : double.Parse(margin, CultureInfo.InvariantCulture), gatherForm ?? (ITripletMiner)new AllTripletsMiner());
         using var optimizer = Registry.Optimizers.Create("adam", BlockArgs.From("optimizer.args", ("lr", 1e-4)),
             new OptimizerContext(model.parameters(), criterion.parameters()));
 
@@ -142,7 +152,7 @@ internal static class TrainStepBenchmark
         }
         var other = CpuSnapshot.Take().OtherCoresSince(cpuStart);
         var result = new StepResult("csharp", [.. stepMs], [.. forwardMs], [.. backwardMs], [.. optimizerMs], rssStart, rssWarm, ProcessMemory.RssMb(),
-            ProcessMemory.PeakRssMb(), AllocatorInUse(), lossFirst, lossLast, criterion.LastTriplets.Anchors.Length, other,
+            ProcessMemory.PeakRssMb(), AllocatorInUse(), lossFirst, lossLast, gatherForm?.LastCount ?? criterion.LastTriplets.Anchors.Length, other,
             new Dictionary<string, string>
             {
                 ["torch"] = "LibTorch " + torch.__version__ + " (TorchSharp 0.107.0)",
@@ -154,16 +164,19 @@ internal static class TrainStepBenchmark
     }
 
     private static string Report(Dictionary<(int Threads, string Side), List<StepResult>> results, List<int> threadList, int rounds, int steps, int warmup,
-        string margin, string allocator, bool python, string loadBefore, string loadAfter)
+        string margin, string form, string allocator, bool python, string loadBefore, string loadAfter)
     {
         var sb = new StringBuilder();
         sb.AppendLine($"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {MachineDescription()}; load average before `{loadBefore}`, after `{loadAfter}`.");
         sb.AppendLine();
         sb.AppendLine($"Command: `dotnet run -c Release --project benchmarks/Oml.Benchmarks -- train-step --rounds {rounds} --steps {steps} --warmup {warmup} --threads {string.Join(',', threadList)}" +
-                      (margin != "0.2" ? $" --margin {margin}" : "") + (allocator == "glibc" ? " --allocator glibc" : "") + (python ? "" : " --no-python") + "`");
+                      (margin != "0.2" ? $" --margin {margin}" : "") + (form != "matrix" ? $" --triplet-form {form}" : "") + (allocator == "glibc" ? " --allocator glibc" : "") + (python ? "" : " --no-python") + "`");
         sb.AppendLine();
         sb.AppendLine(Inv($"One step = zero_grad, resnet18 forward (torchvision layout, remove_fc, no feature normalisation, train mode) on a fixed [32, 3, 64, 64] randn batch (seed 0), ") +
                       $"TripletLossWithMiner(margin {margin}, AllTripletsMiner: all 2688 triplets of 8 labels x 4 instances, mined every step) with its active_tri/pos_dist/neg_dist logs, `loss.item()`, backward, Adam (lr 1e-4) step; " +
+                      (form == "matrix"
+                          ? "triplet form **matrix** on both sides (d(a,p), d(a,n) indexed from the batch's exact [B, B] distance matrix: C# `LossFunctions.TripletFromDistances`, Python `torch.cdist(..., compute_mode=\"donot_use_mm_for_euclid_dist\")`); "
+                          : "triplet form **gather** on both sides (the triplets' [T, D] anchor, positive and negative rows); ") +
                       "C#: `Oml.Models.ResnetExtractor`, `Oml.Losses.TripletLossWithMiner`, Adam from `OptimizerRegistry`, each step in `NewDisposeScope`; " +
                       "Python: [python/train_step_reference.py](python/train_step_reference.py) (the ResNet of Oml.Interactive.Tests/Fixtures/models/make_model_fixtures.py, the same triplets in the same order, `torch.optim.Adam`). " +
                       Inv($"{warmup} warm-up steps, then {steps} timed steps per process; every process is fresh, C# and Python alternate in each of {rounds} round(s), and before each the driver waits (at most 30 s) for other processes to use less than {QuietCores} cores. ") +

@@ -6,7 +6,7 @@ labels drawn without replacement, n_instances rows per label, without replacemen
 as a batch sampler; PIL open + convert("RGB") + torchvision Resize((S, S)) + ToTensor + Normalize(ImageNet);
 DataLoader(num_workers=W) (workers started per epoch, PyTorch's default); the torchvision-identical ResNet of
 Oml.Interactive.Tests/Fixtures/models/make_model_fixtures.py (resnet18, remove_fc) + F.normalize; triplet loss with
-margin 0.2 over all triplets (train_step_reference.py); Adam(lr=1e-4). Times each epoch's training part (iterator
+margin 0.2 over all triplets (train_step_reference.py's triplet_loss, distance-matrix form); Adam(lr=1e-4). Times each epoch's training part (iterator
 start-up included) and, per step, the wait for the batch and the whole step. Prints `RESULT {json}`.
 Run with Debian's /usr/bin/python3 (torch 1.13, torchvision 0.14, Pillow).
 """

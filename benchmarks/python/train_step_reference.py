@@ -4,7 +4,9 @@ One training step = zero_grad, resnet18 forward (remove_fc, no feature normalisa
 [32, 3, 64, 64] randn batch (seed 0; TorchSharp's randn gives the same numbers), all-triplets mining of the fixed
 labels (8 labels x 4 instances) in the order of Oml.Miners.AllTripletsMiner (anchor, positive, negative row-major;
 no permutation), triplet loss with margin 0.2 (or soft) and OML's active_tri / pos_dist / neg_dist logs,
-loss.item(), backward, Adam(lr=1e-4) step.
+loss.item(), backward, Adam(lr=1e-4) step. --triplet-form matrix (the default) reads d(a,p), d(a,n) from the batch's
+exact B x B distance matrix by the flat ids a*B+p, a*B+n (as Oml.Losses.LossFunctions.TripletFromDistances);
+gather computes them from the triplets' gathered rows.
 
 The model is the pure-torch, torchvision-identical ResNet of
 Oml.Interactive.Tests/Fixtures/models/make_model_fixtures.py (imported from there, not copied).
@@ -52,11 +54,19 @@ def all_triplets(labels):
     return torch.where(pos[:, :, None] & neg[:, None, :])
 
 
-def triplet_loss(features, labels, margin, logs):
-    a, p, n = all_triplets(labels)
+def triplet_distances(features, a, p, n, form):
+    """d(a,p) and d(a,n): from one exact B x B distance matrix ("matrix") or from the gathered rows ("gather")."""
+    if form == "matrix":
+        b = features.shape[0]
+        dist = torch.cdist(features, features, compute_mode="donot_use_mm_for_euclid_dist").view(-1)
+        return dist[a * b + p], dist[a * b + n]
     anchor, positive, negative = features[a], features[p], features[n]
-    dp = torch.linalg.vector_norm(anchor - positive, dim=-1)
-    dn = torch.linalg.vector_norm(anchor - negative, dim=-1)
+    return torch.linalg.vector_norm(anchor - positive, dim=-1), torch.linalg.vector_norm(anchor - negative, dim=-1)
+
+
+def triplet_loss(features, labels, margin, logs, form="matrix"):
+    a, p, n = all_triplets(labels)
+    dp, dn = triplet_distances(features, a, p, n, form)
     losses = F.relu(dp - dn + margin) if margin is not None else F.softplus(dp - dn)
     with torch.no_grad():
         logs["active_tri"] = (losses > 0).double().mean().item()
@@ -71,6 +81,7 @@ def main():
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--margin", default="0.2")
+    parser.add_argument("--triplet-form", choices=["matrix", "gather"], default="matrix")
     args = parser.parse_args()
     margin = None if args.margin == "soft" else float(args.margin)
 
@@ -96,7 +107,7 @@ def main():
         t0 = time.perf_counter()
         optimizer.zero_grad()
         features = model(x)
-        loss, triplets = triplet_loss(features, y, margin, logs)
+        loss, triplets = triplet_loss(features, y, margin, logs, args.triplet_form)
         value = loss.item()
         t1 = time.perf_counter()
         loss.backward()
