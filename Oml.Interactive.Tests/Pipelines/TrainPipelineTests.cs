@@ -59,6 +59,7 @@ public sealed class TrainPipelineTests(TrainingFixture fixture) : IClassFixture<
         Assert.Equal(2, csv.Count(l => l.Contains(",val,OVERALL/cmc/1,", StringComparison.Ordinal)));
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(result.RunDirectory, "tensorboard"), "events.out.tfevents*", SearchOption.AllDirectories));
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(result.RunDirectory, "images"), "*.png", SearchOption.AllDirectories));
+        Assert.Single(Directory.GetFiles(Path.Combine(result.RunDirectory, "tensorboard"), "events.out.tfevents*.images")); // the figures, PNG bytes as written
         var saved = ConfigLoader.Load(Path.Combine(result.RunDirectory, "config.yaml")).Values;
         Assert.Equal(3L, saved["max_epochs"]);
         Assert.Empty(Directory.GetFiles(Path.Combine(result.RunDirectory, "checkpoints"), ".oml-tmp-*"));

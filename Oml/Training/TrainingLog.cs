@@ -47,7 +47,24 @@ public sealed class TrainingLog : IDisposable
         Flush();
     }
 
-    public void Image(string tag, string pngPath, long step) => Writing(TensorBoardDirectory!, () => _tensorBoard?.add_img(tag, pngPath, (int)step));
+    /// <summary>Logs the PNG file <paramref name="pngPath"/> to TensorBoard under <paramref name="tag"/>, its bytes as they are.</summary>
+    public void Image(string tag, string pngPath, long step)
+    {
+        if (TensorBoardDirectory is null) return;
+        var png = File.ReadAllBytes(pngPath);
+        if (png.Length < 24 || !png.AsSpan(0, 8).SequenceEqual(PngSignature))
+            throw new ArgumentException($"{pngPath} is not a PNG file", nameof(pngPath));
+        var width = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(16)); // IHDR, the first chunk
+        var height = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(20));
+        Writing(TensorBoardDirectory, () =>
+        {
+            _images ??= new TensorBoardImageFile(TensorBoardDirectory);
+            _images.Add(tag, png, width, height, step);
+        });
+    }
+
+    private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    private TensorBoardImageFile? _images;
 
     public void EndEpoch() => Flush();
 
@@ -85,6 +102,7 @@ public sealed class TrainingLog : IDisposable
     {
         try
         {
+            _images?.Dispose();
             _csv.Dispose();
         }
         catch (Exception e) when (OutputLocation.IsIoFailure(e))

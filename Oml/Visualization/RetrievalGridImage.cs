@@ -70,7 +70,10 @@ public static class RetrievalGridImage
                 foreach (var image in images.Values) image?.Dispose();
             }
         }
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100)
+        // zlib level 3 with the Up filter: lossless, ~10 % larger than Skia's default (level 6, all filters) and about 5x
+        // faster to encode (measured on a 1325x963 grid of photos: 49 vs ~200-460 ms), which matters at every validation
+        using var pixels = bitmap.PeekPixels();
+        using var data = pixels.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.Up, 3))
             ?? throw new InvalidOperationException($"SkiaSharp could not encode a {layout.Width}x{layout.Height} grid as PNG");
         return new RetrievalGridRendering(data.ToArray(), layout.Width, layout.Height, canDrawText, problems);
     }
