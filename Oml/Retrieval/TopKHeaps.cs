@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Oml.Retrieval;
 
 /// <summary>
@@ -22,6 +24,7 @@ internal sealed class TopKHeaps
     /// <summary>The distance an item must not exceed to enter (+inf while the heap is not full).</summary>
     public float Worst(int query) => _counts[query] < _k ? float.PositiveInfinity : _distances[(long)query * _k];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called from the scan's hot loop (see ExactKnn)
     public void Offer(int query, int id, float distance)
     {
         var start = query * _k;
