@@ -41,6 +41,22 @@ public sealed class ExactKnnTests
         }
     }
 
+    /// <summary>Lists longer than the insertion sort's limit are sorted by distance, then gallery position, as short ones.</summary>
+    [Fact]
+    public void LongListsWithTiesAreOrderedByDistanceThenPosition()
+    {
+        var data = IntegerData(80, 3, seed: 11);
+        var exclusions = new RetrievalExclusions(Enumerable.Range(0, 80).ToArray(), Enumerable.Range(0, 80).ToArray());
+        using var scope = NewDisposeScope();
+        var knn = ExactKnn.Search(ToTensor(data), ToTensor(data), 40, DistanceKind.SquaredEuclidean, exclusions, new KnnOptions { QueryChunk = 16, GalleryChunk = 24 });
+        var expected = BruteForceRetrieval.Search(data, data, 40, DistanceKind.SquaredEuclidean, exclusions);
+        for (var q = 0; q < data.Length; q++)
+        {
+            Assert.Equal(expected[q].Ids, knn.Ids(q).ToArray());
+            Assert.Equal(expected[q].Distances, knn.Distances(q).ToArray());
+        }
+    }
+
     [Theory]
     [InlineData(DistanceKind.Euclidean)]
     [InlineData(DistanceKind.SquaredEuclidean)]

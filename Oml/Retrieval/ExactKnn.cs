@@ -70,7 +70,7 @@ public static class ExactKnn
                 }
             }
         }
-        return heaps.ToResult(distance == DistanceKind.Euclidean ? MathF.Sqrt : null);
+        return heaps.ToResult(squareRoot: distance == DistanceKind.Euclidean);
     }
 
     /// <summary>float32, contiguous, CPU; L2-normalised for cosine.</summary>
