@@ -383,7 +383,7 @@ internal static partial class MainJobBenchmark
         sb.AppendLine("Both sides train on `data/mock` (`./oml " + MockCommand + "`; 20 train shapes, 2000 validation images of 20 unseen shapes, `df_with_bboxes.csv` boxes), " +
                       Inv($"seeds {string.Join(", ", seeds)}, ours then the script's for each seed and recipe, each after waiting (at most 30 s) for other processes to use less than {QuietCores} cores. ") +
                       "**Ours** = `./oml train <config> seed=S logs_root=<temp> logs_folder=run`, exactly as a user runs it: the `oml` script's build check of the CLI, .NET start-up, " +
-                      "the run with its own data loading (decode + crop + resize per step through the byte cache, `num_workers` threads), checkpoints, TensorBoard and log.csv, the worst-query figures (`log_images: true`); " +
+                      "the run with its own data loading (decode + crop + resize on `num_workers` threads in the first epoch and validation, from memory after that: `tensor_cache_mb`), checkpoints, TensorBoard and log.csv, the worst-query figures (`log_images: true`); " +
                       "the wall time is the whole process. **Script** = `/usr/bin/python3` [python/train_mock_reference.py](python/train_mock_reference.py): the same recipe in plain PyTorch " +
                       "(all crops decoded once into a tensor with PIL, torchvision's ResNet, OML's balance sampling, soft-margin triplets over all triplets from one exact distance matrix, Adam, " +
                       "the same validations with OML's metrics), every number taken from the loaded config; wall time = the whole process, interpreter and `import torch` included. " +
