@@ -41,6 +41,22 @@ public sealed class ExactKnnTests
         }
     }
 
+    /// <summary>Lists longer than the insertion sort's limit are sorted by distance, then gallery position, as short ones.</summary>
+    [Fact]
+    public void LongListsWithTiesAreOrderedByDistanceThenPosition()
+    {
+        var data = IntegerData(80, 3, seed: 11);
+        var exclusions = new RetrievalExclusions(Enumerable.Range(0, 80).ToArray(), Enumerable.Range(0, 80).ToArray());
+        using var scope = NewDisposeScope();
+        var knn = ExactKnn.Search(ToTensor(data), ToTensor(data), 40, DistanceKind.SquaredEuclidean, exclusions, new KnnOptions { QueryChunk = 16, GalleryChunk = 24 });
+        var expected = BruteForceRetrieval.Search(data, data, 40, DistanceKind.SquaredEuclidean, exclusions);
+        for (var q = 0; q < data.Length; q++)
+        {
+            Assert.Equal(expected[q].Ids, knn.Ids(q).ToArray());
+            Assert.Equal(expected[q].Distances, knn.Distances(q).ToArray());
+        }
+    }
+
     [Theory]
     [InlineData(DistanceKind.Euclidean)]
     [InlineData(DistanceKind.SquaredEuclidean)]
@@ -125,6 +141,86 @@ public sealed class ExactKnnTests
         var results = EmbeddingRetrieval.Run(ToTensor(data), setup, 100);
         Assert.All(results.Retrieved, r => Assert.Equal(4, r.Length));
         Assert.Equal(1, results.QueriesWithoutGroundTruth);
+    }
+
+    private sealed class IgnoringObserver : IDistanceObserver
+    {
+        public void Observe(int query, int galleryStart, ReadOnlySpan<float> distances)
+        {
+        }
+    }
+
+    private static float[][] RandomRows(int rows, int dims, int seed)
+    {
+        var rng = new Random(seed);
+        return Enumerable.Range(0, rows).Select(_ => Enumerable.Range(0, dims).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray()).ToArray();
+    }
+
+    /// <summary>
+    /// Without an observer the scan computes each vector of keys in registers; with one it writes the row's keys out
+    /// and selects from them (the scan as it was before). Both must keep the same items with the same floats, also for
+    /// chunks wider than the query set, gallery chunks that do not divide the gallery and rows whose length is not a
+    /// multiple of the vector width.
+    /// </summary>
+    [Theory]
+    [InlineData(DistanceKind.Euclidean, 100, 37)]
+    [InlineData(DistanceKind.SquaredEuclidean, 100, 37)]
+    [InlineData(DistanceKind.Cosine, 100, 37)]
+    [InlineData(DistanceKind.Euclidean, 16, 64)]
+    [InlineData(DistanceKind.Euclidean, 1024, 8192)]
+    public void ScanWithoutObserverKeepsTheSameFloatsAsWithOne(DistanceKind distance, int queryChunk, int galleryChunk)
+    {
+        var queries = RandomRows(70, 13, 5);
+        var gallery = RandomRows(203, 13, 6);
+        using var scope = NewDisposeScope();
+        var options = new KnnOptions { QueryChunk = queryChunk, GalleryChunk = galleryChunk };
+        var plain = ExactKnn.Search(ToTensor(queries), ToTensor(gallery), 12, distance, options: options);
+        var observed = ExactKnn.Search(ToTensor(queries), ToTensor(gallery), 12, distance, options: options, observer: new IgnoringObserver());
+        for (var q = 0; q < queries.Length; q++)
+        {
+            Assert.Equal(observed.Ids(q).ToArray(), plain.Ids(q).ToArray());
+            Assert.Equal(observed.Distances(q).ToArray(), plain.Distances(q).ToArray());
+        }
+    }
+
+    /// <summary>One tensor as queries and gallery (prepared and normed once) gives what a copy of it gives.</summary>
+    [Theory]
+    [InlineData(DistanceKind.Euclidean)]
+    [InlineData(DistanceKind.Cosine)]
+    public void SearchingRowsAgainstThemselvesEqualsSearchingACopy(DistanceKind distance)
+    {
+        var rows = RandomRows(90, 7, 8);
+        var setup = new RetrievalSetup(Enumerable.Range(0, 90).Select(i => (long)(i / 3)).ToArray(), Enumerable.Repeat(true, 90).ToArray(), Enumerable.Repeat(true, 90).ToArray());
+        using var scope = NewDisposeScope();
+        var x = ToTensor(rows);
+        var options = new KnnOptions { QueryChunk = 32, GalleryChunk = 40 };
+        var same = ExactKnn.Search(x, x, 5, distance, setup.Exclusions, options);
+        var copied = ExactKnn.Search(x, x.clone(), 5, distance, setup.Exclusions, options);
+        for (var q = 0; q < rows.Length; q++)
+        {
+            Assert.Equal(copied.Ids(q).ToArray(), same.Ids(q).ToArray());
+            Assert.Equal(copied.Distances(q).ToArray(), same.Distances(q).ToArray());
+        }
+    }
+
+    [Fact]
+    public void InfiniteGalleryEmbeddingsAreAUserError()
+    {
+        using var scope = NewDisposeScope();
+        var g = ones(5, 3);
+        g[3, 0] = tensor(float.PositiveInfinity);
+        var e = Assert.Throws<OmlException>(() => ExactKnn.Search(ones(4, 3), g, 2));
+        Assert.Contains("gallery embeddings contain NaN or infinite values (first at gallery 3)", e.Message);
+    }
+
+    /// <summary>Finite values so large that their squared norms overflow are not mistaken for non-finite ones.</summary>
+    [Fact]
+    public void HugeFiniteEmbeddingsAreNotAnError()
+    {
+        using var scope = NewDisposeScope();
+        var x = ones(4, 3) * 1e20f;
+        var knn = ExactKnn.Search(x, x, 2);
+        Assert.Equal(4, knn.QueryCount);
     }
 
     [Fact]

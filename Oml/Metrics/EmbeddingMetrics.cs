@@ -178,10 +178,10 @@ public sealed class EmbeddingMetrics
             ? []
             : queryCategories.OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
-        AddCategory(all, MetricNames.Overall, perQuery, _ => true, Enumerable.Range(0, _setup.RowCount), embeddings, pcf);
+        AddCategory(all, MetricNames.Overall, perQuery, _ => true, null, embeddings, pcf);
         foreach (var category in categories)
         {
-            var rows = Enumerable.Range(0, _setup.RowCount).Where(r => _categories![r] == category);
+            var rows = Enumerable.Range(0, _setup.RowCount).Where(r => _categories![r] == category).ToArray();
             AddCategory(all, category, perQuery, q => queryCategories[q] == category, rows, embeddings, pcf);
         }
         if (fnmrValues is not null)
@@ -233,23 +233,25 @@ public sealed class EmbeddingMetrics
         if (_args.MapAtR) metrics.Add((MetricNames.Of(MetricNames.Overall, MetricNames.MapAtR), (h, n) => RetrievalMetricFunctions.MapAtR(h, n)));
         if (_args.RPrecision) metrics.Add((MetricNames.Of(MetricNames.Overall, MetricNames.RPrecision), (h, n) => RetrievalMetricFunctions.RPrecision(h, n)));
 
-        var result = metrics.ToDictionary(m => m.Name, _ => new double[retrieval.QueryCount]);
+        var columns = metrics.Select(_ => new double[retrieval.QueryCount]).ToArray();
+        var withoutGroundTruth = _args.NoGroundTruth == NoGroundTruthPolicy.Zero ? 0 : double.NaN;
         Parallel.For(0, retrieval.QueryCount, q =>
         {
             var groundTruthCount = retrieval.GroundTruth[q].Length;
             var hits = retrieval.Hits(q);
-            foreach (var (name, value) in metrics)
+            for (var m = 0; m < metrics.Count; m++)
             {
-                result[name][q] = groundTruthCount > 0
-                    ? value(hits, groundTruthCount)
-                    : _args.NoGroundTruth == NoGroundTruthPolicy.Zero ? 0 : double.NaN;
+                columns[m][q] = groundTruthCount > 0 ? metrics[m].Value(hits, groundTruthCount) : withoutGroundTruth;
             }
         });
+        var result = new Dictionary<string, double[]>(metrics.Count);
+        for (var m = 0; m < metrics.Count; m++) result.Add(metrics[m].Name, columns[m]);
         return result;
     }
 
+    /// <param name="rows">The category's rows; null for all rows.</param>
     private void AddCategory(
-        Dictionary<string, double> output, string category, Dictionary<string, double[]> perQuery, Func<int, bool> inCategory, IEnumerable<int> rows, Tensor embeddings,
+        Dictionary<string, double> output, string category, Dictionary<string, double[]> perQuery, Func<int, bool> inCategory, int[]? rows, Tensor embeddings,
         Dictionary<string, double[]> pcfByCategory)
     {
         foreach (var (overallName, values) in perQuery)
@@ -263,8 +265,11 @@ public sealed class EmbeddingMetrics
             if (!pcfByCategory.TryGetValue(category, out var pcf))
             {
                 using var scope = NewDisposeScope();
-                var index = tensor(rows.Select(r => (long)r).ToArray());
-                pcf = PcfFunctions.Pcf(embeddings.index_select(0, index), _args.PcfVariance);
+                // all rows (OVERALL) of contiguous embeddings: the embeddings themselves, not a copy (the copy would be laid out the same)
+                var selected = rows is null && embeddings.is_contiguous()
+                    ? embeddings
+                    : embeddings.index_select(0, tensor((rows ?? Enumerable.Range(0, _setup.RowCount).ToArray()).Select(r => (long)r).ToArray()));
+                pcf = PcfFunctions.Pcf(selected, _args.PcfVariance);
                 pcfByCategory[category] = pcf;
             }
             for (var i = 0; i < pcf.Length; i++) output[MetricNames.Of(category, MetricNames.Pcf, _args.PcfVariance[i])] = pcf[i];

@@ -22,32 +22,68 @@ public sealed class RetrievalResults
             throw new ArgumentException(
                 $"retrieved ({retrieved.Count}), distances ({distances.Count}), ground truth ({groundTruth.Count}) and query rows ({queryRows.Count}) must have one entry per query");
         }
+        var galleryCount = galleryRows.Count;
+        HashSet<int>? seen = null;
+        var withoutGroundTruth = 0;
         for (var q = 0; q < retrieved.Count; q++)
         {
             var ids = retrieved[q];
             var d = distances[q];
+            var gt = groundTruth[q];
             if (ids.Length != d.Length) throw new ArgumentException($"query {q}: {ids.Length} retrieved ids but {d.Length} distances");
             for (var i = 1; i < d.Length; i++)
             {
                 if (!(d[i] >= d[i - 1])) throw new ArgumentException($"query {q}: distances are not sorted at position {i} ({d[i - 1]} then {d[i]})");
             }
-            if (ids.Any(id => id < 0 || id >= galleryRows.Count) || groundTruth[q].Any(id => id < 0 || id >= galleryRows.Count))
+            if (!AllInRange(ids, galleryCount) || !AllInRange(gt, galleryCount))
             {
-                throw new ArgumentException($"query {q}: gallery ids must be in 0..{galleryRows.Count - 1}");
+                throw new ArgumentException($"query {q}: gallery ids must be in 0..{galleryCount - 1}");
             }
-            if (ids.Distinct().Count() != ids.Length) throw new ArgumentException($"query {q}: a gallery item is retrieved twice");
-            var gt = groundTruth[q];
+            if (HasDuplicate(ids, ref seen)) throw new ArgumentException($"query {q}: a gallery item is retrieved twice");
             for (var i = 1; i < gt.Length; i++)
             {
                 if (gt[i] <= gt[i - 1]) throw new ArgumentException($"query {q}: ground truth must be ascending and unique");
             }
+            if (gt.Length == 0) withoutGroundTruth++;
         }
         Retrieved = retrieved;
         Distances = distances;
         GroundTruth = groundTruth;
         QueryRows = queryRows;
         GalleryRows = galleryRows;
-        QueriesWithoutGroundTruth = groundTruth.Count(g => g.Length == 0);
+        QueriesWithoutGroundTruth = withoutGroundTruth;
+    }
+
+    private static bool AllInRange(int[] ids, int count)
+    {
+        foreach (var id in ids)
+        {
+            if ((uint)id >= (uint)count) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Pairwise for short lists (the usual top-k), a set for long ones.</summary>
+    private static bool HasDuplicate(int[] ids, ref HashSet<int>? seen)
+    {
+        if (ids.Length <= 32)
+        {
+            for (var i = 1; i < ids.Length; i++)
+            {
+                for (var j = 0; j < i; j++)
+                {
+                    if (ids[i] == ids[j]) return true;
+                }
+            }
+            return false;
+        }
+        seen ??= [];
+        seen.Clear();
+        foreach (var id in ids)
+        {
+            if (!seen.Add(id)) return true;
+        }
+        return false;
     }
 
     public int QueryCount => Retrieved.Count;
@@ -75,8 +111,11 @@ public sealed class RetrievalResults
     /// <summary>For query <paramref name="q"/>: whether each retrieved item is in its ground truth.</summary>
     public bool[] Hits(int q)
     {
-        var gt = GroundTruth[q];
-        return Array.ConvertAll(Retrieved[q], id => Array.BinarySearch(gt, id) >= 0);
+        var gt = GroundTruth[q].AsSpan();
+        var ids = Retrieved[q];
+        var hits = new bool[ids.Length];
+        for (var i = 0; i < ids.Length; i++) hits[i] = gt.BinarySearch(ids[i]) >= 0;
+        return hits;
     }
 
     /// <summary>1-based rank of the first correct item among query <paramref name="q"/>'s retrieved items, or null when none is correct.</summary>

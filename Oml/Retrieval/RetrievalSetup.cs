@@ -44,9 +44,23 @@ public sealed class RetrievalSetup
         var result = new int[QueryRows.Length][];
         for (var q = 0; q < QueryRows.Length; q++)
         {
-            result[q] = byLabel.TryGetValue(Labels[QueryRows[q]], out var same)
-                ? same.Where(g => !Exclusions.IsExcluded(q, g)).ToArray()
-                : [];
+            if (!byLabel.TryGetValue(Labels[QueryRows[q]], out var same))
+            {
+                result[q] = [];
+                continue;
+            }
+            var kept = 0;
+            foreach (var g in same)
+            {
+                if (!Exclusions.IsExcluded(q, g)) kept++;
+            }
+            var positions = new int[kept];
+            kept = 0;
+            foreach (var g in same)
+            {
+                if (!Exclusions.IsExcluded(q, g)) positions[kept++] = g;
+            }
+            result[q] = positions;
         }
         return result;
     }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Oml.Retrieval;
 
 /// <summary>
@@ -22,6 +24,7 @@ internal sealed class TopKHeaps
     /// <summary>The distance an item must not exceed to enter (+inf while the heap is not full).</summary>
     public float Worst(int query) => _counts[query] < _k ? float.PositiveInfinity : _distances[(long)query * _k];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called from the scan's hot loop (see ExactKnn)
     public void Offer(int query, int id, float distance)
     {
         var start = query * _k;
@@ -58,23 +61,53 @@ internal sealed class TopKHeaps
         _ids[start + at] = id;
     }
 
-    /// <summary>Sorted lists, keys turned into distances by <paramref name="keyToDistance"/> (monotone) when given.</summary>
-    public KnnResult ToResult(Func<float, float>? keyToDistance = null)
+    /// <summary>
+    /// Sorted lists (by key, then gallery position), keys turned into distances by their square root when
+    /// <paramref name="squareRoot"/> (monotone, so the order holds). Short lists are sorted by insertion in place,
+    /// longer ones with a comparer struct (no delegate call per comparison).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public KnnResult ToResult(bool squareRoot)
     {
-        var pairs = new (float Distance, int Id)[_k];
+        const int insertionLimit = 16;
+        var pairs = _k > insertionLimit ? new (float Distance, int Id)[_k] : [];
         for (var q = 0; q < _counts.Length; q++)
         {
             var start = q * _k;
             var n = _counts[q];
-            for (var i = 0; i < n; i++) pairs[i] = (_distances[start + i], _ids[start + i]);
-            pairs.AsSpan(0, n).Sort(static (a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : a.Id.CompareTo(b.Id));
-            for (var i = 0; i < n; i++)
+            if (n <= insertionLimit)
             {
-                _distances[start + i] = keyToDistance is null ? pairs[i].Distance : keyToDistance(pairs[i].Distance);
-                _ids[start + i] = pairs[i].Id;
+                for (var i = start + 1; i < start + n; i++)
+                {
+                    var (d, id) = (_distances[i], _ids[i]);
+                    var j = i - 1;
+                    for (; j >= start && Worse(_distances[j], _ids[j], d, id); j--)
+                    {
+                        _distances[j + 1] = _distances[j];
+                        _ids[j + 1] = _ids[j];
+                    }
+                    _distances[j + 1] = d;
+                    _ids[j + 1] = id;
+                }
+            }
+            else
+            {
+                for (var i = 0; i < n; i++) pairs[i] = (_distances[start + i], _ids[start + i]);
+                pairs.AsSpan(0, n).Sort(default(PairOrder));
+                for (var i = 0; i < n; i++) (_distances[start + i], _ids[start + i]) = pairs[i];
+            }
+            if (squareRoot)
+            {
+                for (var i = start; i < start + n; i++) _distances[i] = MathF.Sqrt(_distances[i]);
             }
         }
         return new KnnResult(_k, _ids, _distances, _counts);
+    }
+
+    private readonly struct PairOrder : IComparer<(float Distance, int Id)>
+    {
+        public int Compare((float Distance, int Id) a, (float Distance, int Id) b) =>
+            a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : a.Id.CompareTo(b.Id);
     }
 
     private static bool Worse(float d1, int id1, float d2, int id2) => d1 > d2 || (d1 == d2 && id1 > id2);
