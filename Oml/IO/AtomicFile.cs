@@ -15,16 +15,32 @@ public static class AtomicFile
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentNullException.ThrowIfNull(write);
+        WriteFile(path, temp =>
+        {
+            using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+            write(stream);
+            stream.Flush(flushToDisk: true);
+        });
+    }
+
+    /// <summary>
+    /// The same for a writer that takes a file name (a native library's save): <paramref name="writeTo"/> writes the
+    /// temporary file it is given, which is then flushed to disk and renamed over <paramref name="path"/>.
+    /// </summary>
+    public static void WriteFile(string path, Action<string> writeTo)
+    {
+        ArgumentNullException.ThrowIfNull(writeTo);
         var full = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(full) ?? ".";
         if (!Directory.Exists(folder)) throw new OmlException($"{path}: cannot write, the folder {folder} does not exist");
         var temp = Path.Combine(folder, $"{TempPrefix}{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
+            writeTo(temp);
+            if (!File.Exists(temp)) throw new IOException($"{temp} was not written");
+            using (var written = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
             {
-                write(stream);
-                stream.Flush(flushToDisk: true);
+                written.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
         }

@@ -8,9 +8,12 @@ namespace Oml.Metrics;
 
 /// <summary>
 /// OML's <c>EmbeddingMetrics</c>: collects the validation embeddings by dataset row (in any order, batches may
-/// repeat rows), then retrieves with the streaming exact kNN and computes CMC, precision, MAP (and optionally
-/// MAP@R, R-precision) per query, PCF over all embeddings, FNMR@FMR streaming — OVERALL and per category, under
-/// OML's flattened names. Queries without ground truth follow <see cref="MetricArgs.NoGroundTruth"/> and are counted.
+/// repeat rows), then retrieves with the streaming exact kNN (or the search of a <see cref="RetrievalMethod"/>) and
+/// computes CMC, precision, MAP (and optionally MAP@R, R-precision) per query, PCF over all embeddings, FNMR@FMR
+/// streaming — OVERALL and per category, under OML's flattened names. Queries without ground truth follow
+/// <see cref="MetricArgs.NoGroundTruth"/> and are counted. With an approximate search, FNMR@FMR still comes from an
+/// exact pass over all distances, and <see cref="RetrievalMethod.ReportRecall"/> adds
+/// <c>OVERALL/retrieval_recall@k</c> (k: the largest k the metrics read).
 /// </summary>
 public sealed class EmbeddingMetrics
 {
@@ -20,6 +23,7 @@ public sealed class EmbeddingMetrics
     private readonly KnnOptions? _knn;
     private readonly IRetrievalPostprocessor? _postprocessor;
     private readonly IRowImages? _images;
+    private readonly RetrievalMethod _retrieval;
     private float[]? _storage;
     private bool[]? _filled;
     private int _dimension;
@@ -29,8 +33,9 @@ public sealed class EmbeddingMetrics
     /// use the raw distances and embeddings).</param>
     /// <param name="images">The images of the rows, for a postprocessor whose pairwise model compares images
     /// (<see cref="PostprocessingInputs.Images"/>); null when there are none (e.g. embeddings read from a file).</param>
+    /// <param name="retrieval">The search and whether to report its recall; null: exact, no recall.</param>
     public EmbeddingMetrics(RetrievalSetup setup, MetricArgs args, IReadOnlyList<string?>? categories = null, KnnOptions? knn = null, IRetrievalPostprocessor? postprocessor = null,
-        IRowImages? images = null)
+        IRowImages? images = null, RetrievalMethod? retrieval = null)
     {
         if (categories is not null && categories.Count != setup.RowCount)
         {
@@ -43,24 +48,25 @@ public sealed class EmbeddingMetrics
         _knn = knn;
         _postprocessor = postprocessor;
         _images = images;
+        _retrieval = retrieval ?? RetrievalMethod.Exact;
     }
 
     /// <summary>One call for embeddings that are all there already ([N, D], row i = row i of the setup).</summary>
     public static EmbeddingMetricsResult Compute(
         Tensor embeddings, RetrievalSetup setup, MetricArgs args, IReadOnlyList<string?>? categories = null, KnnOptions? knn = null, IRetrievalPostprocessor? postprocessor = null,
-        IRowImages? images = null) =>
-        new EmbeddingMetrics(setup, args, categories, knn, postprocessor, images).Compute(embeddings);
+        IRowImages? images = null, RetrievalMethod? retrieval = null) =>
+        new EmbeddingMetrics(setup, args, categories, knn, postprocessor, images, retrieval).Compute(embeddings);
 
     /// <summary>
     /// The metrics without and with <paramref name="postprocessor"/> from one retrieval: the same values as
-    /// <see cref="Compute(Tensor, RetrievalSetup, MetricArgs, IReadOnlyList{string?}?, KnnOptions?, IRetrievalPostprocessor?, IRowImages?)"/>
+    /// <see cref="Compute(Tensor, RetrievalSetup, MetricArgs, IReadOnlyList{string?}?, KnnOptions?, IRetrievalPostprocessor?, IRowImages?, RetrievalMethod?)"/>
     /// called once without and once with it, for the cost of one retrieval plus the postprocessor's own work.
     /// <c>Postprocessed</c> is null without a postprocessor.
     /// </summary>
     public static (EmbeddingMetricsResult Plain, EmbeddingMetricsResult? Postprocessed) ComputeWithAndWithout(
         Tensor embeddings, RetrievalSetup setup, MetricArgs args, IReadOnlyList<string?>? categories = null, KnnOptions? knn = null, IRetrievalPostprocessor? postprocessor = null,
-        IRowImages? images = null) =>
-        new EmbeddingMetrics(setup, args, categories, knn, postprocessor, images).ComputeWithAndWithout(embeddings);
+        IRowImages? images = null, RetrievalMethod? retrieval = null) =>
+        new EmbeddingMetrics(setup, args, categories, knn, postprocessor, images, retrieval).ComputeWithAndWithout(embeddings);
 
     /// <summary>Forgets collected embeddings (start of a validation epoch).</summary>
     public void Setup()
@@ -110,7 +116,7 @@ public sealed class EmbeddingMetrics
 
     /// <summary>
     /// The metrics of the collected embeddings without and with the postprocessor, from one retrieval (see
-    /// <see cref="ComputeWithAndWithout(Tensor, RetrievalSetup, MetricArgs, IReadOnlyList{string?}?, KnnOptions?, IRetrievalPostprocessor?, IRowImages?)"/>).
+    /// <see cref="ComputeWithAndWithout(Tensor, RetrievalSetup, MetricArgs, IReadOnlyList{string?}?, KnnOptions?, IRetrievalPostprocessor?, IRowImages?, RetrievalMethod?)"/>).
     /// </summary>
     public (EmbeddingMetricsResult Plain, EmbeddingMetricsResult? Postprocessed) ComputeWithAndWithout()
     {
@@ -154,22 +160,34 @@ public sealed class EmbeddingMetrics
         var fnmr = _args.FmrValues.Count > 0
             ? new StreamingFnmrAtFmr(embeddings, _setup, groundTruth, _args.Distance, _args.FmrValues)
             : null;
-        var retrieval = EmbeddingRetrieval.Run(embeddings, _setup, topN, _args.Distance, _knn, fnmr, groundTruth);
+        var exact = _retrieval.IsExact;
+        var retrieval = EmbeddingRetrieval.Run(embeddings, _setup, topN, _args.Distance, _knn, exact ? fnmr : null, groundTruth, _retrieval.Search);
+        var recall = _retrieval.ReportRecall ? 1.0 : (double?)null;
+        if (!exact && (_retrieval.ReportRecall || fnmr is not null))
+        {
+            // one exact pass: the exact lists for the recall, every distance for FNMR@FMR (which an index never sees)
+            var exactRetrieval = EmbeddingRetrieval.Run(embeddings, _setup, _retrieval.ReportRecall ? plainTopN : 1, _args.Distance, _knn, fnmr, groundTruth);
+            if (_retrieval.ReportRecall) recall = RetrievalRecall.AtK(retrieval.Retrieved, exactRetrieval.Retrieved, plainTopN);
+        }
         if (fnmr is not null) CompleteFnmr(fnmr, embeddings);
+        var overall = new Dictionary<string, double>(StringComparer.Ordinal);
         var fnmrValues = fnmr?.Results();
+        for (var i = 0; i < (fnmrValues?.Count ?? 0); i++) overall[MetricNames.Of(MetricNames.Overall, MetricNames.FnmrAtFmr, _args.FmrValues[i])] = fnmrValues![i];
+        if (recall is { } r) overall[MetricNames.RetrievalRecallAt(plainTopN)] = r;
         var pcf = new Dictionary<string, double[]>(StringComparer.Ordinal);
 
         var plain = _postprocessor is null || plainToo
-            ? Metrics(FirstItems(retrieval, plainTopN), embeddings, fnmrValues, pcf)
+            ? Metrics(FirstItems(retrieval, plainTopN), embeddings, overall, pcf)
             : null;
         var postprocessed = _postprocessor is null
             ? null
-            : Metrics(_postprocessor.Process(retrieval, new PostprocessingInputs(embeddings, _images)), embeddings, fnmrValues, pcf);
+            : Metrics(_postprocessor.Process(retrieval, new PostprocessingInputs(embeddings, _images)), embeddings, overall, pcf);
         return (plain, postprocessed);
     }
 
+    /// <param name="overallOnly">OVERALL values computed outside the retrieval lists (FNMR@FMR, the search's recall).</param>
     /// <param name="pcf">PCF values per category, filled by the first call and reused by the second.</param>
-    private EmbeddingMetricsResult Metrics(RetrievalResults retrieval, Tensor embeddings, IReadOnlyList<double>? fnmrValues, Dictionary<string, double[]> pcf)
+    private EmbeddingMetricsResult Metrics(RetrievalResults retrieval, Tensor embeddings, IReadOnlyDictionary<string, double> overallOnly, Dictionary<string, double[]> pcf)
     {
         var queryCategories = _setup.QueryRows.Select(r => _categories?[r]).ToArray();
         var perQuery = PerQueryValues(retrieval);
@@ -184,10 +202,7 @@ public sealed class EmbeddingMetrics
             var rows = Enumerable.Range(0, _setup.RowCount).Where(r => _categories![r] == category).ToArray();
             AddCategory(all, category, perQuery, q => queryCategories[q] == category, rows, embeddings, pcf);
         }
-        if (fnmrValues is not null)
-        {
-            for (var i = 0; i < _args.FmrValues.Count; i++) all[MetricNames.Of(MetricNames.Overall, MetricNames.FnmrAtFmr, _args.FmrValues[i])] = fnmrValues[i];
-        }
+        foreach (var (name, value) in overallOnly) all[name] = value;
 
         var returned = _args.ReturnOnlyOverallCategory
             ? all.Where(p => p.Key.StartsWith(MetricNames.Overall + "/", StringComparison.Ordinal)).ToDictionary()
@@ -280,7 +295,7 @@ public sealed class EmbeddingMetrics
     {
         var ignored = new HashSet<string>([MetricNames.FnmrAtFmr, MetricNames.Pcf, .. _args.MetricsToExcludeFromVisualization], StringComparer.Ordinal);
         return names
-            .Where(n => !n.Split('/').Any(ignored.Contains))
+            .Where(n => !n.Split('/').Any(ignored.Contains) && !MetricNames.IsRetrievalRecall(n))
             .Where(n => !_args.VisualizeOnlyOverallCategory || n.StartsWith(MetricNames.Overall + "/", StringComparison.Ordinal))
             .ToArray();
     }

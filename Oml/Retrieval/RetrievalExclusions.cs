@@ -32,6 +32,32 @@ public sealed class RetrievalExclusions
         SelfPosition[query] == galleryPosition
         || (QuerySequence is not null && QuerySequence[query] >= 0 && QuerySequence[query] == GallerySequence![galleryPosition]);
 
+    /// <summary>
+    /// Per query: how many gallery positions it may not retrieve (its own row, and the items of its sequence), so a
+    /// search that filters after the fact knows how many more to ask for.
+    /// </summary>
+    public int[] ExcludedCounts()
+    {
+        var perSequence = new Dictionary<int, int>();
+        if (GallerySequence is not null)
+        {
+            foreach (var s in GallerySequence)
+            {
+                if (s >= 0) perSequence[s] = perSequence.GetValueOrDefault(s) + 1;
+            }
+        }
+        var counts = new int[SelfPosition.Length];
+        for (var q = 0; q < counts.Length; q++)
+        {
+            var sequence = QuerySequence?[q] ?? -1;
+            var inSequence = sequence >= 0 ? perSequence.GetValueOrDefault(sequence) : 0;
+            var self = SelfPosition[q];
+            var selfOutsideSequence = self >= 0 && (sequence < 0 || GallerySequence![self] != sequence);
+            counts[q] = inSequence + (selfOutsideSequence ? 1 : 0);
+        }
+        return counts;
+    }
+
     /// <summary>No exclusions (separate query and gallery sets without sequences).</summary>
     public static RetrievalExclusions None(int queries, int galleries) =>
         new(Enumerable.Range(0, queries).ToArray(), Enumerable.Range(queries, galleries).ToArray());
