@@ -42,6 +42,18 @@ public static class OmlApp
                 .WithExample("evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "--out", "metrics.json")
                 .WithExample("evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "metric_args.cmc_top_k=[1,5]", "metric_args.distance=cosine")
                 .WithExample("evaluate", "--config", "configs/validate_mock.yaml", "--embeddings", "val_embeddings.npy", "postprocessor=k_reciprocal");
+            config.AddBranch("index", index =>
+            {
+                index.SetDescription("Approximate nearest-neighbour search for large galleries: an HNSW index (USearch) of embeddings, saved and searched.");
+                index.AddCommand<IndexBuildCommand>("build")
+                    .WithDescription("Index a gallery's embeddings (oml predict's save_dir or a .npy file) into an HNSW file and its JSON sidecar.")
+                    .WithExample("index", "build", "out/gallery", "--out", "gallery.usearch")
+                    .WithExample("index", "build", "gallery.npy", "--out", "gallery.usearch", "--metric", "cosine", "--quantization", "f16");
+                index.AddCommand<IndexSearchCommand>("search")
+                    .WithDescription("The k nearest gallery items of every query embedding, from an index: a CSV of query, rank, gallery item and distance.")
+                    .WithExample("index", "search", "gallery.usearch", "out/queries", "-k", "10", "--out", "results.csv")
+                    .WithExample("index", "search", "gallery.usearch", "queries.npy", "-k", "5", "--expansion-search", "128", "--out", "results.csv");
+            });
             config.AddBranch("dataset", dataset =>
             {
                 dataset.SetDescription("Make, import and check datasets in OML's dataframe format (df.csv).");
@@ -66,8 +78,15 @@ public static class OmlApp
                 });
             });
         });
-        return app.Run(args);
+        return app.Run(SingleLetterLongOptions(args));
     }
+
+    /// <summary>
+    /// <c>--k 10</c> as <c>-k 10</c>: Spectre.Console.Cli refuses one-letter long option names, and <c>--k</c> is how
+    /// retrieval tools usually spell it.
+    /// </summary>
+    internal static string[] SingleLetterLongOptions(string[] args) =>
+        args.Select(a => a == "--k" ? "-k" : a.StartsWith("--k=", StringComparison.Ordinal) ? "-k=" + a["--k=".Length..] : a).ToArray();
 
     /// <summary>Prints an exception the way a user should see it and returns the exit code.</summary>
     public static int Report(Exception exception, IAnsiConsole console)

@@ -36,6 +36,7 @@ public static class EvaluatePipeline
         foreach (var note in config.Notes) emit(new PipelineNote(note));
 
         var postprocessor = PostprocessorBlock.Create(config.Postprocessor);
+        var retrieval = RetrievalBlock.Create(config.Retrieval, config.MetricArgs.Distance);
         if (postprocessor is PairwiseReranker { PairwiseModel.Input: PairwiseInput.Images } reranker)
         {
             // fail before reading anything: the re-ranker needs the images, and evaluate has embeddings only
@@ -55,7 +56,7 @@ public static class EvaluatePipeline
 
         TorchRuntime.EnsureLoaded();
         using var embeddings = tensor(array.Data, [array.Rows, array.Columns]);
-        var (result, plain) = ValidatePipeline.Metrics(embeddings, frame, config.MetricArgs, postprocessor, images: null);
+        var (result, plain) = ValidatePipeline.Metrics(embeddings, frame, config.MetricArgs, postprocessor, images: null, retrieval);
         var metricSeconds = clock.Elapsed.TotalSeconds - loadSeconds;
 
         OutputLocation.Writing(config.MetricsJsonPathName, () => ValidatePipeline.WriteMetrics(config.MetricsJsonPath, result, plain));

@@ -8,7 +8,7 @@ namespace Oml.Pipelines;
 /// The keys of <c>oml evaluate</c>: precomputed validation embeddings (<c>embeddings</c>, a NumPy <c>.npy</c> file, one
 /// row per validation row of the dataframe, in file order), the dataframe they belong to (<c>dataframe</c>, or
 /// <c>dataset_root</c> + <c>dataframe_name</c> as in a validation config), <c>check_files</c> (also check that its
-/// images exist), <c>metric_args</c> and <c>postprocessor</c> exactly as validation reads them, and <c>out</c> (the
+/// images exist), <c>metric_args</c>, <c>postprocessor</c> and <c>retrieval</c> exactly as validation reads them, and <c>out</c> (the
 /// metrics file, default <c>metrics.json</c>). Loaded by the same YAML / Hydra-override loader as the other
 /// pipelines, so <c>postprocessor=NAME</c> picks the same block as in <c>oml validate</c>; a validation or training
 /// config also evaluates: the keys only those read are accepted and noted.
@@ -16,7 +16,7 @@ namespace Oml.Pipelines;
 public sealed record EvaluatePipelineConfig
 {
     /// <summary>The keys evaluation reads.</summary>
-    internal static readonly string[] Keys = ["embeddings", "dataframe", "dataset_root", "dataframe_name", "check_files", "metric_args", "postprocessor", "out"];
+    internal static readonly string[] Keys = ["embeddings", "dataframe", "dataset_root", "dataframe_name", "check_files", "metric_args", "postprocessor", "retrieval", "out"];
 
     /// <summary>The keys of training and validation configs (their parsers' own), which evaluation accepts and notes when it does not use them.</summary>
     private static IEnumerable<string> OtherPipelinesKeys => TrainPipelineConfig.Keys.Concat(ValidatePipelineConfig.Keys);
@@ -36,6 +36,9 @@ public sealed record EvaluatePipelineConfig
     public MetricArgs MetricArgs { get; init; } = MetricArgs.Default;
 
     public ConfigBlock? Postprocessor { get; init; }
+
+    /// <summary><c>retrieval</c>, as validation reads it: null for the exact search.</summary>
+    public ConfigBlock? Retrieval { get; init; }
 
     /// <summary>Where the metrics go (with a postprocessor, those without it go next to it as <c>&lt;name&gt;_without_postprocessor.json</c>).</summary>
     public string MetricsJsonPath { get; init; } = "metrics.json";
@@ -83,6 +86,7 @@ public sealed record EvaluatePipelineConfig
             CheckFiles = root.GetBool("check_files", false),
             MetricArgs = MetricArgsBlock.Read(root),
             Postprocessor = root.GetBlock("postprocessor"),
+            Retrieval = root.GetBlock("retrieval"),
             MetricsJsonPath = root.GetString("out", "metrics.json"),
             Values = loaded.Values,
             Notes = notes,

@@ -34,8 +34,10 @@ internal sealed class ExtractorObjective : ITrainingObjective
         var categories = ValidationSet.Categories(frame);
         PostprocessorBlock.RequireTrainedPairwiseModel(config.Postprocessor);
         var postprocessor = PostprocessorBlock.Create(config.Postprocessor, device);
+        var retrieval = RetrievalBlock.Create(config.Validation.Retrieval, config.MetricArgs.Distance);
         var images = new Postprocessing.DatasetRowImages(validation);
-        _computeMetrics = embeddings => EmbeddingMetrics.Compute(embeddings, validationSetup, config.MetricArgs, categories, postprocessor: postprocessor, images: images);
+        _computeMetrics = embeddings => EmbeddingMetrics.Compute(embeddings, validationSetup, config.MetricArgs, categories, postprocessor: postprocessor, images: images,
+            retrieval: retrieval);
     }
 
     public Extractor Extractor { get; }

@@ -32,10 +32,11 @@ internal sealed class PairwiseObjective : ITrainingObjective
     private readonly RetrievalSetup _validationSetup;
     private readonly IReadOnlyList<string?>? _categories;
     private readonly MetricArgs _metricArgs;
+    private readonly RetrievalMethod _retrieval;
     private readonly Device _device;
 
     public PairwiseObjective(PairwiseReranker reranker, string modelPath, PairsMiner miner, Tensor trainEmbeddings, Tensor validationEmbeddings,
-        DatasetFrame frame, ImageDataset validation, MetricArgs metricArgs, Device device)
+        DatasetFrame frame, ImageDataset validation, MetricArgs metricArgs, RetrievalMethod retrieval, Device device)
     {
         _reranker = reranker;
         if (reranker.PairwiseModel is not nn.Module<Tensor, Tensor, Tensor> module || !module.parameters().Any())
@@ -44,7 +45,7 @@ internal sealed class PairwiseObjective : ITrainingObjective
                                    "train a concat_siamese (a model on image pairs) or a linear_siamese (on embeddings)");
         }
         _forward = module;
-        (_miner, _trainEmbeddings, _validationEmbeddings, _metricArgs, _device) = (miner, trainEmbeddings, validationEmbeddings, metricArgs, device);
+        (_miner, _trainEmbeddings, _validationEmbeddings, _metricArgs, _retrieval, _device) = (miner, trainEmbeddings, validationEmbeddings, metricArgs, retrieval, device);
         _validationImages = new DatasetRowImages(validation);
         _validationSetup = ValidationSet.Setup(frame);
         _categories = ValidationSet.Categories(frame);
@@ -87,10 +88,11 @@ internal sealed class PairwiseObjective : ITrainingObjective
         cancellationToken.ThrowIfCancellationRequested();
         if (Baseline is not null)
         {
-            return EmbeddingMetrics.Compute(_validationEmbeddings, _validationSetup, _metricArgs, _categories, postprocessor: _reranker, images: _validationImages);
+            return EmbeddingMetrics.Compute(_validationEmbeddings, _validationSetup, _metricArgs, _categories, postprocessor: _reranker, images: _validationImages,
+                retrieval: _retrieval);
         }
         var (plain, reranked) = EmbeddingMetrics.ComputeWithAndWithout(_validationEmbeddings, _validationSetup, _metricArgs, _categories,
-            postprocessor: _reranker, images: _validationImages);
+            postprocessor: _reranker, images: _validationImages, retrieval: _retrieval);
         Baseline = plain;
         emit(new PipelineNote("the extractor alone (before re-ranking): " +
                               string.Join(", ", plain.Metrics.Where(m => m.Key.StartsWith("OVERALL/", StringComparison.Ordinal)).Select(m => Invariant($"{m.Key} = {m.Value:F4}")))));

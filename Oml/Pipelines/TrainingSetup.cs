@@ -230,7 +230,7 @@ internal sealed class TrainingSetup : IDisposable
             var reranker = PostprocessorBlock.Create(config.Postprocessor, Device) as Postprocessing.PairwiseReranker
                            ?? throw new OmlException("postprocessor: the postprocessor pipeline trains the model of a pairwise_reranker");
             return new PairwiseObjective(reranker, pairwise.PairwiseModel.Path, new PairsMiner(pairwise.HardPairsMining, config.Seed),
-                trainEmbeddings, validationEmbeddings, Frame, Validation, config.MetricArgs, Device);
+                trainEmbeddings, validationEmbeddings, Frame, Validation, config.MetricArgs, RetrievalBlock.Create(config.Validation.Retrieval, config.MetricArgs.Distance), Device);
         }
         catch
         {

@@ -6,6 +6,7 @@ using Oml.Metrics;
 using Oml.Pipelines.Events;
 using Oml.Postprocessing;
 using Oml.Registries;
+using Oml.Retrieval;
 using Oml.Runtime;
 using Oml.Training;
 using static TorchSharp.torch;
@@ -41,6 +42,7 @@ public static class ValidatePipeline
         var dataset = ImageDataset.Validation(frame, PipelineParts.Transform(config.TransformsVal));
         PostprocessorBlock.RequireTrainedPairwiseModel(config.Postprocessor);
         var postprocessor = PostprocessorBlock.Create(config.Postprocessor, device);
+        var retrieval = RetrievalBlock.Create(config.Validation.Retrieval, config.MetricArgs.Distance);
 
         using var extractor = PipelineParts.Extractor(config.Extractor, device);
         emit(new ValidationStarted(0, dataset.Count));
@@ -48,7 +50,7 @@ public static class ValidatePipeline
             (done, total) => emit(new ValidationProgress(done, total)), cancellationToken);
         var embeddingSeconds = clock.Elapsed.TotalSeconds;
 
-        var (result, plain) = Metrics(embeddings, frame, config.MetricArgs, postprocessor, new DatasetRowImages(dataset));
+        var (result, plain) = Metrics(embeddings, frame, config.MetricArgs, postprocessor, new DatasetRowImages(dataset), retrieval);
         var metricSeconds = clock.Elapsed.TotalSeconds - embeddingSeconds;
 
         var json = Path.Combine(config.SaveDir, "metrics.json");
@@ -69,13 +71,14 @@ public static class ValidatePipeline
     /// What <c>validate</c> and <c>evaluate</c> compute once the embeddings of the frame's validation split are there:
     /// the metrics (after the postprocessor when there is one) and, with a postprocessor, those without it, from one
     /// retrieval. <paramref name="images"/> are the validation images by row, for a pairwise model that compares
-    /// images (<c>validate</c> has them, <c>evaluate</c> does not).
+    /// images (<c>validate</c> has them, <c>evaluate</c> does not); <paramref name="retrieval"/> the search (the
+    /// <c>retrieval</c> block).
     /// </summary>
     internal static (EmbeddingMetricsResult Result, EmbeddingMetricsResult? WithoutPostprocessor) Metrics(
-        Tensor embeddings, DatasetFrame frame, MetricArgs args, IRetrievalPostprocessor? postprocessor, IRowImages? images)
+        Tensor embeddings, DatasetFrame frame, MetricArgs args, IRetrievalPostprocessor? postprocessor, IRowImages? images, RetrievalMethod retrieval)
     {
         var (plain, postprocessed) = EmbeddingMetrics.ComputeWithAndWithout(
-            embeddings, ValidationSet.Setup(frame), args, ValidationSet.Categories(frame), postprocessor: postprocessor, images: images);
+            embeddings, ValidationSet.Setup(frame), args, ValidationSet.Categories(frame), postprocessor: postprocessor, images: images, retrieval: retrieval);
         return postprocessed is null ? (plain, null) : (postprocessed, plain);
     }
 

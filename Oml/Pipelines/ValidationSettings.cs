@@ -7,7 +7,7 @@ namespace Oml.Pipelines;
 /// <summary>
 /// The keys every pipeline that validates reads the same way (training validates every <c>valid_period</c> epochs,
 /// <c>oml validate</c> once): the dataset, <c>transforms_val</c>, <c>bs_val</c>, <c>num_workers</c>, the extractor,
-/// the postprocessor, <c>metric_args</c>, <c>log_images</c> and <c>max_image_pixels</c>. Parsed once, here, for both configs.
+/// the postprocessor, <c>metric_args</c>, <c>retrieval</c>, <c>log_images</c> and <c>max_image_pixels</c>. Parsed once, here, for both configs.
 /// </summary>
 public sealed record ValidationSettings
 {
@@ -19,6 +19,9 @@ public sealed record ValidationSettings
     public required ConfigBlock Extractor { get; init; }
     public ConfigBlock? Postprocessor { get; init; }
     public required MetricArgs MetricArgs { get; init; }
+
+    /// <summary><c>retrieval</c>: the search of validation (<c>exact</c> when absent, or <c>usearch</c>; docs/approximate-retrieval.md).</summary>
+    public ConfigBlock? Retrieval { get; init; }
     public bool LogImages { get; init; }
 
     /// <summary>
@@ -40,6 +43,7 @@ public sealed record ValidationSettings
         Extractor = root.GetRequiredBlock("extractor", "{name: resnet, args: {arch: resnet18, remove_fc: true, gem_p: null, normalise_features: false, weights: null}}"),
         Postprocessor = root.GetBlock("postprocessor"),
         MetricArgs = MetricArgsBlock.Read(root),
+        Retrieval = root.GetBlock("retrieval"),
         LogImages = root.GetBool("log_images", logImagesByDefault),
         MaxImagePixels = ReadMaxImagePixels(root),
     };

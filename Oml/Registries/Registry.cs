@@ -4,6 +4,7 @@ using Oml.Miners;
 using Oml.Models;
 using Oml.Optimization;
 using Oml.Postprocessing;
+using Oml.Retrieval;
 using Oml.Samplers;
 using static TorchSharp.torch;
 
@@ -23,6 +24,9 @@ public static class Registry
 
     /// <summary>Retrieval postprocessors (<c>postprocessor</c>).</summary>
     public static RegistryTable<IRetrievalPostprocessor> Postprocessors { get; } = PostprocessorRegistry.CreateDefault();
+
+    /// <summary>Nearest-neighbour searches of validation (<c>retrieval</c>): <c>exact</c>, <c>usearch</c>.</summary>
+    public static RegistryTable<IKnnSearch> Retrieval { get; } = RetrievalRegistry.CreateDefault();
 
     /// <summary>Pairwise models of <c>pairwise_reranker</c> (<c>postprocessor.args.pairwise_model</c>).</summary>
     public static RegistryTable<IPairwiseModel> PairwiseModels { get; } = PairwiseModelRegistry.CreateDefault();

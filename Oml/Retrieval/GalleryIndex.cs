@@ -25,8 +25,7 @@ public sealed class GalleryIndex : IDisposable
     public static string SidecarPath(string indexPath) => indexPath + ".json";
 
     /// <summary>Builds the index of <paramref name="embeddings"/> (row i is gallery item i, named <c>paths[i]</c> when given).</summary>
-    public static GalleryIndex Build(NpyArray embeddings, IReadOnlyList<string>? paths, DistanceKind distance, HnswSettings settings,
-        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public static GalleryIndex Build(NpyArray embeddings, IReadOnlyList<string>? paths, DistanceKind distance, HnswSettings settings, IProgress<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(embeddings);
         if (paths is not null && paths.Count != embeddings.Rows)
@@ -34,7 +33,7 @@ public sealed class GalleryIndex : IDisposable
             throw new OmlException($"{paths.Count} gallery paths for {embeddings.Rows} embeddings: expected one path per row");
         }
         if (embeddings.Rows == 0) throw new OmlException("the gallery has no embeddings: nothing to index");
-        var index = HnswIndex.Build(embeddings.Data.AsSpan(0, embeddings.Rows * embeddings.Columns), embeddings.Columns, distance, settings, progress, cancellationToken);
+        var index = HnswIndex.Build(embeddings.Data.AsSpan(0, embeddings.Rows * embeddings.Columns), embeddings.Columns, distance, settings, progress);
         var info = new GalleryIndexInfo
         {
             Distance = distance,

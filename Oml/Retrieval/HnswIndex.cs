@@ -86,8 +86,7 @@ public sealed class HnswIndex : IDisposable
     /// inserting them in order from one thread. <paramref name="progress"/> hears the number of rows inserted, every
     /// 10,000 rows and at the end.
     /// </summary>
-    public static HnswIndex Build(ReadOnlySpan<float> rows, int dimension, DistanceKind distance, HnswSettings settings,
-        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public static HnswIndex Build(ReadOnlySpan<float> rows, int dimension, DistanceKind distance, HnswSettings settings, IProgress<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (dimension < 1 || rows.Length % dimension != 0)
@@ -117,7 +116,7 @@ public sealed class HnswIndex : IDisposable
             USearchNative.Check(error, "set one insertion thread");
             USearchNative.ChangeThreadsSearch(handle, 1, out error);
             USearchNative.Check(error, "set one search thread");
-            Insert(handle, rows, dimension, progress, cancellationToken);
+            Insert(handle, rows, dimension, progress);
             return new HnswIndex(handle, distance, dimension, count, settings.Quantization);
         }
         catch
@@ -127,7 +126,7 @@ public sealed class HnswIndex : IDisposable
         }
     }
 
-    private static unsafe void Insert(USearchHandle handle, ReadOnlySpan<float> rows, int dimension, IProgress<int>? progress, CancellationToken cancellationToken)
+    private static unsafe void Insert(USearchHandle handle, ReadOnlySpan<float> rows, int dimension, IProgress<int>? progress)
     {
         var count = rows.Length / dimension;
         fixed (float* start = rows)
@@ -136,11 +135,7 @@ public sealed class HnswIndex : IDisposable
             {
                 USearchNative.Add(handle, (ulong)i, start + (long)i * dimension, USearchNative.ScalarFloat32, out var error);
                 USearchNative.Check(error, $"add row {i}");
-                if ((i + 1) % 10_000 == 0)
-                {
-                    progress?.Report(i + 1);
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
+                if ((i + 1) % 10_000 == 0) progress?.Report(i + 1);
             }
         }
         progress?.Report(count);
