@@ -47,6 +47,13 @@ public sealed class PackageLoadTests : IDisposable
         torch.AssertSucceeded();
         Assert.Equal(6f, torch.ReturnValue());
 
+        // the package brings USearch's natives (libusearch_c.so and libnumkong.so) as it brings SkiaSharp's
+        var hnsw = await kernel.SubmitCodeAsync("""
+            Oml.Retrieval.HnswIndex.LibraryVersion + " " + Oml.Retrieval.HnswIndex.Build(new float[] { 0, 0, 1, 1, 2, 2 }, 2, Oml.Retrieval.DistanceKind.Euclidean, Oml.Retrieval.HnswSettings.Default).Count
+            """);
+        hnsw.AssertSucceeded();
+        Assert.Equal("2.26.6 3", hnsw.ReturnValue());
+
         // #r restores Microsoft.Data.Analysis with Oml and loads its DataFrame formatter; Oml.Interactive's DataFrameView
         // replaces it (4 significant digits, nulls empty, every shown row static)
         var history = await kernel.SubmitCodeAsync("""
