@@ -7,6 +7,24 @@ internal static class ProcessMemory
 
     public static double PeakRssMb() => Read("VmHWM:");
 
+    /// <summary>Sets the peak (VmHWM) back to the current RSS (Linux 4.0+), so a later peak is that of what runs next; false when the kernel refuses.</summary>
+    public static bool ResetPeak()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private static double Read(string key)
     {
         foreach (var line in File.ReadLines("/proc/self/status"))

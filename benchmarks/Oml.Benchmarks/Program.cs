@@ -10,6 +10,10 @@ switch (args.FirstOrDefault())
         return RetrievalBenchmark.Run(args.Skip(1).ToArray());
     case "retrieval-worker": // one case of `retrieval`, started by it in a fresh process
         return RetrievalWorker.Run(args.Skip(1).ToArray());
+    case "index-scale":
+        return IndexScaleBenchmark.Run(args.Skip(1).ToArray());
+    case "index-scale-worker": // one case of `index-scale`, started by it in a fresh process
+        return IndexScaleWorker.Run(args.Skip(1).ToArray());
     case "validate-postprocess":
         return ValidatePostprocessBenchmark.Run(args.Skip(1).ToArray());
     case "train-step":
@@ -33,6 +37,7 @@ switch (args.FirstOrDefault())
     default:
         Console.Error.WriteLine("usage: dotnet run -c Release --project benchmarks/Oml.Benchmarks -- decode [--repeats N] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- retrieval [--n 100000] [--dim 128] [--k 10] [--repeats 1] [--threads 2] [--no-python] [--no-results-file]");
+        Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- index-scale [--gallery 1000000] [--queries 10000] [--dim 128] [--k 10] [--threads 2] [--latency-queries 1000] [--exact-latency-queries 300] [--expansion-search 16,32,64,128,256,512,1024] [--noise 1.3] [--connectivity 16] [--expansion-add 128] [--quantization f32] [--cache-dir DIR] [--no-cache] [--max-wait 60] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- validate-postprocess [--n 20000] [--dim 512] [--top-n 10] [--threshold-n 5000] [--repeats 5] [--threads 2] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- train-step [--rounds 3] [--steps 30] [--warmup 5] [--threads 2[,1]] [--margin 0.2|soft] [--triplet-form matrix|gather] [--allocator tcmalloc|glibc] [--no-python] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- triplet-loss [--labels 8] [--instances 8] [--dim 512] [--margin soft|0.2] [--steps 30] [--warmup 5] [--rounds 5] [--threads 2] [--full-step] [--full-steps 10] [--no-results-file]");
