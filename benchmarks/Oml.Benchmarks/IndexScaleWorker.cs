@@ -154,10 +154,10 @@ internal static class IndexScaleWorker
         var cache = new IndexCache(options.Text("--cache-dir", IndexCache.DefaultFolder));
         var path = cache.IndexPath(data.GalleryCount, data.Dimension, data.Noise, DistanceKind.Euclidean, settings);
         var info = new Dictionary<string, string> { ["index_file"] = path };
+        var rssBefore = ProcessMemory.RssMb();
         var cached = options.Has("--no-cache") ? null : IndexCache.TryLoad(path, DistanceKind.Euclidean);
         HnswIndex index;
         IndexCache.BuildNote note;
-        var rssBefore = ProcessMemory.RssMb();
         if (cached is { } hit)
         {
             (index, note) = hit;
