@@ -8,8 +8,9 @@ namespace Oml.Retrieval;
 /// squared Euclidean is squared L2, cosine is USearch's 1 - cos (vectors need not be normalised).
 /// <para>
 /// Deterministic: <see cref="Build"/> inserts the rows one after another, in row order, from one thread slot, so the
-/// same rows and settings give the same graph (and the same file) on any machine with the same USearch; searching
-/// does not change the graph, so the same query always gets the same answer, whatever thread asks.
+/// same rows and settings give the same graph (and the same file) with the same USearch on the same kind of CPU (it
+/// picks its distance kernels per CPU); searching does not change the graph, so the same query always gets the same
+/// answer, whatever thread asks.
 /// See docs/approximate-retrieval.md.
 /// </para>
 /// </summary>
