@@ -29,7 +29,7 @@ public sealed class WeightsListCommand(IAnsiConsole console) : Command<WeightsLi
             mlnet ? Megabytes(new FileInfo(MlNetResnet18.CachedWeightsPath()).Length) : "?",
             mlnet ? "[green]cached[/]" : "no (NuGet package, converted on first use)", Markup.Escape(MlNetResnet18.CachedWeightsPath()));
         console.Write(table);
-        console.MarkupLine(Markup.Escape($"cache: {zoo.Settings.CacheFolder} (${OmlCache.EnvironmentVariable}/torch/checkpoints, OML's own cache folder)" +
+        console.MarkupLine(Markup.Escape($"cache: {zoo.Settings.CacheFolder} (the folder OML downloads into; ${OmlCache.EnvironmentVariable}/torch/checkpoints when set)" +
                                          (zoo.Settings.UrlBase is { } mirror ? $"; downloads from the mirror {mirror} (${ZooSettings.UrlBaseVariable})" : "")));
         return 0;
     }
