@@ -1,4 +1,5 @@
 using Oml.Models;
+using Oml.Pipelines;
 using Oml.Zoo;
 
 namespace Oml.Cli.Commands;
@@ -23,7 +24,7 @@ public sealed class WeightsFetchCommand(IAnsiConsole console) : Command<WeightsF
             return 0;
         }
         var zoo = PretrainedWeights.FromEnvironment();
-        var entry = zoo.Entry(settings.Name);
+        var entry = ZooKeyArgument.Entry(zoo, settings.Name);
         string path;
         if (zoo.Inspect(entry.Key).IsCached && Checked(zoo, entry) is { } cached)
         {
@@ -34,7 +35,7 @@ public sealed class WeightsFetchCommand(IAnsiConsole console) : Command<WeightsF
         {
             try
             {
-                path = PipelineRunner.Run(console, (progress, stop) => zoo.Fetch(entry.Key, progress, cancellationToken: stop));
+                path = PipelineRunner.Run(console, (progress, stop) => zoo.Fetch(entry.Key, new PipelineDownloadObserver(progress), cancellationToken: stop));
             }
             catch (OperationCanceledException)
             {

@@ -20,7 +20,8 @@ public sealed class WeightsPathCommand(IAnsiConsole console) : Command<WeightsPa
             console.WriteLine(converted);
             return 0;
         }
-        console.WriteLine(PretrainedWeights.FromEnvironment().VerifiedCachedPath(settings.Name));
+        var zoo = PretrainedWeights.FromEnvironment();
+        console.WriteLine(zoo.VerifiedCachedPath(ZooKeyArgument.Entry(zoo, settings.Name).Key));
         return 0;
     }
 }

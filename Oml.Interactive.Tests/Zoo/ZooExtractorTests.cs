@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Oml.Models;
+using Oml.Pipelines;
 using Oml.Pipelines.Events;
 using Oml.Registries;
 using Oml.Tests.Models;
@@ -94,7 +95,7 @@ public sealed class ZooExtractorTests : TempDirectoryTest, IDisposable
 
         using var fromKey = new ResnetExtractor("resnet18");
         var events = new List<PipelineEvent>();
-        using (PretrainedWeights.ReportDownloadsTo(new SyncProgress(events)))
+        using (PretrainedWeights.ReportDownloadsTo(new PipelineDownloadObserver(new SyncProgress(events))))
         {
             ExtractorWeights.Load(fromKey, "resnet18_imagenet1k_v1", "extractor.args.weights", zoo);
         }

@@ -57,7 +57,7 @@ public sealed class PipelineWorker<T>
             var sink = new Sink(_events.Writer);
             T result;
             // a checkpoint downloaded while the pipeline builds its extractor reports into the same stream
-            using (Zoo.PretrainedWeights.ReportDownloadsTo(sink)) result = pipeline(sink, cancellationToken);
+            using (Zoo.PretrainedWeights.ReportDownloadsTo(new PipelineDownloadObserver(sink))) result = pipeline(sink, cancellationToken);
             _events.Writer.TryComplete();
             _done.SetResult(result);
         }

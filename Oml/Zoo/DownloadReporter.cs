@@ -1,13 +1,9 @@
 using System.Diagnostics;
-using Oml.Pipelines.Events;
 
 namespace Oml.Zoo;
 
-/// <summary>
-/// Turns a download's steps into pipeline events for one key, at most a few progress updates a second; their
-/// <see cref="PipelineEvent.Elapsed"/> is the time since this fetch began.
-/// </summary>
-internal sealed class DownloadReporter(string key, IProgress<PipelineEvent>? progress)
+/// <summary>Passes a download's steps for one key to an observer, with the time since the fetch began and at most a few progress calls a second.</summary>
+internal sealed class DownloadReporter(string key, IDownloadObserver? observer)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
 
@@ -19,18 +15,18 @@ internal sealed class DownloadReporter(string key, IProgress<PipelineEvent>? pro
     public void Started(string url, string path, long? totalBytes, long resumedFrom)
     {
         _lastProgress = _clock.Elapsed;
-        progress?.Report(new WeightsDownloadStarted(Key, url, path, totalBytes, resumedFrom) { Elapsed = _clock.Elapsed });
+        observer?.Started(Key, url, path, totalBytes, resumedFrom, _clock.Elapsed);
     }
 
     public void Progress(long bytes, long? totalBytes)
     {
         var now = _clock.Elapsed;
-        if (progress is null || (now - _lastProgress < ProgressInterval && bytes != totalBytes)) return;
+        if (observer is null || (now - _lastProgress < ProgressInterval && bytes != totalBytes)) return;
         _lastProgress = now;
-        progress.Report(new WeightsDownloadProgress(Key, bytes, totalBytes) { Elapsed = now });
+        observer.Progress(Key, bytes, totalBytes, now);
     }
 
-    public void Completed(string path, long bytes) => progress?.Report(new WeightsDownloadCompleted(Key, path, bytes, _clock.Elapsed) { Elapsed = _clock.Elapsed });
+    public void Completed(string path, long bytes) => observer?.Completed(Key, path, bytes, _clock.Elapsed);
 
-    public void Note(string message) => progress?.Report(new PipelineNote(message) { Elapsed = _clock.Elapsed });
+    public void Note(string message) => observer?.Note(message, _clock.Elapsed);
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
-using Oml.Pipelines.Events;
 
 namespace Oml.Zoo;
 
@@ -12,12 +11,12 @@ namespace Oml.Zoo;
 /// downloaded over HTTP(S) into <c>&lt;name&gt;.partial</c> next to it, resumed from that file's length when an earlier
 /// try broke, checked, and renamed to its name. A file with another digest is deleted; nothing half-written ever
 /// carries the checkpoint's name. Two processes never write the same partial file: the second waits for the first.
-/// Progress goes to the given <see cref="IProgress{T}"/>, else to the one set by <see cref="ReportDownloadsTo"/>.
+/// Progress goes to the given <see cref="IDownloadObserver"/>, else to the one set by <see cref="ReportDownloadsTo"/>.
 /// </summary>
 public sealed class PretrainedWeights
 {
     private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(500);
-    private static readonly AsyncLocal<IProgress<PipelineEvent>?> AmbientProgress = new();
+    private static readonly AsyncLocal<IDownloadObserver?> AmbientObserver = new();
     private static readonly Lazy<HttpClient> SharedClient = new(CreateClient);
     private static PretrainedWeights? _fromEnvironment;
 
@@ -52,8 +51,8 @@ public sealed class PretrainedWeights
     /// <summary>The entry of <paramref name="key"/>, or null when it is not a known key.</summary>
     public ZooEntry? Find(string? key) => key is not null && _entries.TryGetValue(key, out var entry) ? entry : null;
 
-    /// <summary>The entry of <paramref name="key"/>; an unknown key is an <see cref="OmlException"/> with a suggestion.</summary>
-    public ZooEntry Entry(string key) => Find(key) ?? throw new OmlException(ZooMessages.UnknownKey(key, _entries.Keys));
+    /// <summary>The entry of <paramref name="key"/>; an unknown key is an <see cref="OmlException"/>.</summary>
+    public ZooEntry Entry(string key) => Find(key) ?? throw new OmlException(ZooMessages.UnknownKey(key));
 
     /// <summary>Where <paramref name="entry"/>'s checkpoint is kept.</summary>
     public string CachePath(ZooEntry entry) => Path.Combine(Settings.CacheFolder, entry.FileName);
@@ -88,35 +87,35 @@ public sealed class PretrainedWeights
     }
 
     /// <summary>
-    /// Makes downloads that report to no progress of their own (those started while building an extractor from a
-    /// config) report to <paramref name="progress"/> in this flow of execution until the result is disposed; null
-    /// keeps the one set further out.
+    /// Makes downloads that have no observer of their own (those started while building an extractor from a config)
+    /// report to <paramref name="observer"/> in this flow of execution until the result is disposed; null keeps the
+    /// one set further out.
     /// </summary>
-    public static IDisposable ReportDownloadsTo(IProgress<PipelineEvent>? progress)
+    public static IDisposable ReportDownloadsTo(IDownloadObserver? observer)
     {
-        var previous = AmbientProgress.Value;
-        AmbientProgress.Value = progress ?? previous;
+        var previous = AmbientObserver.Value;
+        AmbientObserver.Value = observer ?? previous;
         return new AmbientRestore(previous);
     }
 
     /// <inheritdoc cref="FetchAsync"/>
-    public string Fetch(string key, IProgress<PipelineEvent>? progress = null, string configPath = ZooMessages.DefaultConfigPath,
+    public string Fetch(string key, IDownloadObserver? observer = null, string configPath = ZooMessages.DefaultConfigPath,
         CancellationToken cancellationToken = default)
     {
-        progress ??= AmbientProgress.Value;
-        return Task.Run(() => FetchAsync(key, progress, configPath, cancellationToken), CancellationToken.None).GetAwaiter().GetResult();
+        observer ??= AmbientObserver.Value;
+        return Task.Run(() => FetchAsync(key, observer, configPath, cancellationToken), CancellationToken.None).GetAwaiter().GetResult();
     }
 
     /// <summary>
     /// The path of <paramref name="key"/>'s checked checkpoint in the cache, downloading it first when it is not there
     /// (or differs). <paramref name="configPath"/> is the config key that named it, for the messages.
     /// </summary>
-    public async Task<string> FetchAsync(string key, IProgress<PipelineEvent>? progress = null, string configPath = ZooMessages.DefaultConfigPath,
+    public async Task<string> FetchAsync(string key, IDownloadObserver? observer = null, string configPath = ZooMessages.DefaultConfigPath,
         CancellationToken cancellationToken = default)
     {
         var entry = Entry(key);
-        progress ??= AmbientProgress.Value;
-        var reporter = new DownloadReporter(entry.Key, progress);
+        observer ??= AmbientObserver.Value;
+        var reporter = new DownloadReporter(entry.Key, observer);
         var target = CachePath(entry);
         if (CachedAndValid(entry, reporter)) return target;
         CreateCacheFolder();
@@ -272,8 +271,8 @@ public sealed class PretrainedWeights
         return client;
     }
 
-    private sealed class AmbientRestore(IProgress<PipelineEvent>? previous) : IDisposable
+    private sealed class AmbientRestore(IDownloadObserver? previous) : IDisposable
     {
-        public void Dispose() => AmbientProgress.Value = previous;
+        public void Dispose() => AmbientObserver.Value = previous;
     }
 }

@@ -12,8 +12,9 @@ public static class ZooMessages
     public static string DownloadYourself(ZooEntry entry, string url, string configPath) =>
         $"or download it yourself ({url}; its {entry.Checksum.Describe()}) and give the path: {configPath}=/path/{entry.FileName}";
 
-    public static string UnknownKey(string key, IEnumerable<string> keys) =>
-        $"'{key}' is not a key of OML's model zoo{Registries.NameSuggestions.DidYouMean(key, keys)}; 'oml weights list' shows them all";
+    /// <summary><paramref name="didYouMean"/> is a suggestion such as " (did you mean 'vits16_dino'?)", or empty.</summary>
+    public static string UnknownKey(string key, string didYouMean = "") =>
+        $"'{key}' is not a key of OML's model zoo{didYouMean}; 'oml weights list' shows them all";
 
     public static string NotCached(ZooEntry entry, string path) =>
         $"{entry.Key} is not in the cache (it would be {path}): run 'oml weights fetch {entry.Key}'";
