@@ -15,12 +15,14 @@ namespace Oml.Models;
 /// </summary>
 public static class ExtractorWeights
 {
-    public static void Load(nn.Module extractor, string? weights, string path) => Load(extractor, weights, path, PretrainedWeights.FromEnvironment());
+    public static void Load(nn.Module extractor, string? weights, string path) => Load(extractor, weights, path, zoo: null);
 
-    /// <summary><see cref="Load(nn.Module, string?, string)"/> with zoo keys resolved by <paramref name="zoo"/>.</summary>
-    public static void Load(nn.Module extractor, string? weights, string path, PretrainedWeights zoo)
+    /// <summary>
+    /// <see cref="Load(nn.Module, string?, string)"/> with zoo keys resolved by <paramref name="zoo"/>; null takes
+    /// <see cref="PretrainedWeights.FromEnvironment"/> when a key needs it.
+    /// </summary>
+    public static void Load(nn.Module extractor, string? weights, string path, PretrainedWeights? zoo)
     {
-        ArgumentNullException.ThrowIfNull(zoo);
         if (weights is null) return;
         if (weights == MlNetResnet18.ZooKey && !File.Exists(weights))
         {
@@ -32,8 +34,10 @@ public static class ExtractorWeights
             ModuleWeights.Load(extractor, MlNetResnet18.WeightsFile(), strict: true);
             return;
         }
-        if (!File.Exists(weights) && zoo.Find(weights) is { } entry)
+        if (!File.Exists(weights) && (zoo is null ? ZooTable.Find(weights) : zoo.Find(weights)) is not null)
         {
+            zoo ??= PretrainedWeights.FromEnvironment();
+            var entry = zoo.Entry(weights);
             if (PretrainedSupport.MissingArchitecture(entry) is not null) throw new OmlException(PretrainedSupport.Unsupported(entry, path, zoo.Entries));
             if (PretrainedSupport.Mismatch(entry, extractor, path) is { } mismatch) throw new OmlException(mismatch);
             weights = zoo.Fetch(entry.Key, configPath: path);

@@ -7,15 +7,15 @@ namespace Oml.Registries;
 public static class ExtractorBlock
 {
     /// <summary>What would stop <see cref="ExtractorWeights.Load(TorchSharp.torch.nn.Module, string?, string)"/> for this extractor block and the blocks nested in it, without loading anything.</summary>
-    public static IEnumerable<string> WeightsProblems(ConfigBlock block) => WeightsProblems(block, PretrainedWeights.FromEnvironment());
+    public static IEnumerable<string> WeightsProblems(ConfigBlock block) => WeightsProblems(block, zoo: null);
 
-    /// <summary><see cref="WeightsProblems(ConfigBlock)"/> with zoo keys looked up in <paramref name="zoo"/>.</summary>
-    public static IEnumerable<string> WeightsProblems(ConfigBlock block, PretrainedWeights zoo)
+    /// <summary><see cref="WeightsProblems(ConfigBlock)"/> with zoo keys looked up in <paramref name="zoo"/> (OML's table when null).</summary>
+    public static IEnumerable<string> WeightsProblems(ConfigBlock block, PretrainedWeights? zoo)
     {
         if (block.Args.GetValueOrDefault("weights") is string weights && !File.Exists(weights))
         {
             var problems = ModelZoo.OfflineKeys.Contains(weights) ? ModelZoo.OfflineKeyProblems(weights, block.Name, block.Args, block.Path)
-                : zoo.Find(weights) is { } entry ? ZooKeyProblems(entry, block, zoo)
+                : (zoo is null ? ZooTable.Find(weights) : zoo.Find(weights)) is { } entry ? ZooKeyProblems(entry, block, zoo?.Entries ?? ZooTable.Entries)
                 : [$"{block.Path}.args.weights: the weights file {weights} does not exist"];
             foreach (var problem in problems) yield return problem;
         }
@@ -30,12 +30,12 @@ public static class ExtractorBlock
     }
 
     /// <summary>A zoo key whose architecture is not here, or that the block's architecture does not fit: found before a download.</summary>
-    private static IEnumerable<string> ZooKeyProblems(ZooEntry entry, ConfigBlock block, PretrainedWeights zoo)
+    private static IEnumerable<string> ZooKeyProblems(ZooEntry entry, ConfigBlock block, IEnumerable<ZooEntry> entries)
     {
         var path = $"{block.Path}.args.weights";
         if (PretrainedSupport.MissingArchitecture(entry) is not null)
         {
-            yield return PretrainedSupport.Unsupported(entry, path, zoo.Entries);
+            yield return PretrainedSupport.Unsupported(entry, path, entries);
             yield break;
         }
         var withMlp = entry.Extractor == "extractor_with_mlp";

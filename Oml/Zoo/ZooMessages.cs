@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Oml.Zoo;
 
 /// <summary>The user-facing texts of the model zoo: each names the key, the address and what to do.</summary>
@@ -62,6 +60,4 @@ public static class ZooMessages
     };
 
     private static string Algorithm(ZooEntry entry) => entry.Checksum.Algorithm == ChecksumAlgorithm.Md5 ? "md5" : "sha256";
-
-    internal static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
 }
