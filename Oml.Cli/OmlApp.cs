@@ -54,6 +54,19 @@ public static class OmlApp
                     .WithExample("index", "search", "gallery.usearch", "out/queries", "-k", "10", "--out", "results.csv")
                     .WithExample("index", "search", "gallery.usearch", "queries.npy", "-k", "5", "--expansion-search", "128", "--out", "results.csv");
             });
+            config.AddBranch("weights", weights =>
+            {
+                weights.SetDescription("Pretrained checkpoints of OML's model zoo: list them, download one now, print where one is cached.");
+                weights.AddCommand<WeightsListCommand>("list")
+                    .WithDescription("Every zoo key: architecture, whether this version builds it, size, cached or not, path.")
+                    .WithExample("weights", "list");
+                weights.AddCommand<WeightsFetchCommand>("fetch")
+                    .WithDescription("Download a checkpoint into the cache now (resumes a broken download, checks its checksum) and print its path.")
+                    .WithExample("weights", "fetch", "vits16_dino");
+                weights.AddCommand<WeightsPathCommand>("path")
+                    .WithDescription("Print the path of a cached, checked checkpoint; exit code 2 when it is not cached.")
+                    .WithExample("weights", "path", "vits16_dino");
+            });
             config.AddBranch("dataset", dataset =>
             {
                 dataset.SetDescription("Make, import and check datasets in OML's dataframe format (df.csv).");

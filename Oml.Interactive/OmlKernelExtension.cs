@@ -225,11 +225,17 @@ public sealed class OmlKernelExtension : IKernelExtension
     private static async Task<T> RunWithStatus<T>(Func<IProgress<PipelineEvent>, CancellationToken, T> pipeline, DisplayedValue status, string what, CancellationToken cancellationToken)
     {
         var started = DateTime.UtcNow;
-        var task = PipelineWorker<T>.Start(pipeline, cancellationToken).Completion;
+        var worker = PipelineWorker<T>.Start(pipeline, cancellationToken);
+        var task = worker.Completion;
+        var downloads = new WeightsDownloadView();
         while (!task.IsCompleted)
         {
             await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(1)));
-            if (!task.IsCompleted) status.Update($"{what}... {(DateTime.UtcNow - started).TotalSeconds:0} s");
+            while (worker.TryRead(out var e)) downloads.Apply(e);
+            if (task.IsCompleted) break;
+            // pretrained weights downloaded on first use show as they come, then the plain status again
+            if (downloads.IsDownloading) status.Update(downloads);
+            else status.Update($"{what}... {(DateTime.UtcNow - started).TotalSeconds:0} s");
         }
         var result = await task;
         status.Update($"{what}: done in {(DateTime.UtcNow - started).TotalSeconds:0.0} s");

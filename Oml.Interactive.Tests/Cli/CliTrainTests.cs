@@ -90,7 +90,7 @@ public sealed class CliTrainTests(TrainingFixture fixture) : IClassFixture<Train
         var zoo = CliRunner.Run(dir.Path, "validate", config, "extractor.args.weights=resnet50_imagenet1k_v1", "dataset_root=/no/such/dir");
         Assert.Equal(2, zoo.ExitCode);
         Assert.Contains("/no/such/dir/df.csv does not exist", zoo.All);
-        Assert.Contains("'resnet50_imagenet1k_v1' is a key of OML's model zoo", zoo.All);
+        Assert.Contains("extractor.args.weights = 'resnet50_imagenet1k_v1' holds the weights of {name: resnet, args: {arch: resnet50}}", zoo.All);
     }
 
     [Fact]

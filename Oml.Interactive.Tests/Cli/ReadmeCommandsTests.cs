@@ -17,7 +17,8 @@ public sealed partial class ReadmeCommandsTests : TempDirectoryTest
     /// <summary>Lines (as written in README.md, after joining continuations) that only illustrate, with the reason.</summary>
     private static readonly Dictionary<string, string> IllustrationsOnly = new(StringComparer.Ordinal)
     {
-        // none at present: every placeholder below stands for a file an earlier line makes
+        ["./oml weights fetch vits16_dino"] = "downloads from the internet; CliWeightsTests runs it against a local server",
+        ["./oml weights path vits16_dino"] = "exits 2 until the line above has run; CliWeightsTests runs both",
     };
 
     /// <summary>Appended to every line of a training verb, so a run is one short epoch on the small set.</summary>

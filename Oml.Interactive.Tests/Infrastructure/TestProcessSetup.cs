@@ -19,5 +19,8 @@ internal static class TestProcessSetup
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
         TorchRuntime.Configure(threads: 1, passiveOpenMpWait: true);
+        // no test reaches the internet for a zoo key, nor do the oml processes they start: a download a test did not
+        // point at its own server goes to a closed local port and fails at once
+        Environment.SetEnvironmentVariable(Oml.Zoo.ZooSettings.UrlBaseVariable, "http://127.0.0.1:9");
     }
 }

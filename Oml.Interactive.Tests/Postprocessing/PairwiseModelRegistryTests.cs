@@ -63,12 +63,13 @@ public sealed class PairwiseModelRegistryTests
     }
 
     [Fact]
-    public void OmlsBuiltInPairwiseRerankerBlockBuildsAndItsZooWeightsGiveTheOfflineMessage()
+    public void OmlsBuiltInPairwiseRerankerBlockBuildsAndItsZooWeightsSayTheirArchitectureIsNotHereYet()
     {
         var block = BuiltInBlocks.TryLoad("postprocessor", "pairwise_reranker")!;
-        var offline = Assert.Throws<OmlException>(() => PostprocessorBlock.Create(block));
-        Assert.Contains("postprocessor.args.pairwise_model.args.extractor.args.weights = 'resnet50_moco_v2' is a key of OML's model zoo", offline.Message);
-        Assert.Contains("runs offline", offline.Message);
+        var moco = Assert.Throws<OmlException>(() => PostprocessorBlock.Create(block));
+        Assert.Contains("postprocessor.args.pairwise_model.args.extractor.args.weights = 'resnet50_moco_v2' is a checkpoint of OML's model zoo " +
+                        "that can be downloaded ('oml weights fetch resnet50_moco_v2')", moco.Message);
+        Assert.Contains("load_moco_weights", moco.Message);
 
         Nested(block, "args", "pairwise_model", "args", "extractor", "args")["weights"] = null;
         var reranker = Assert.IsType<PairwiseReranker>(PostprocessorBlock.Create(block));

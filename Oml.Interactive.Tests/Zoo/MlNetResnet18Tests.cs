@@ -212,12 +212,12 @@ public sealed class MlNetResnet18Tests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void OtherZooKeysSayTheOfflineOneExists()
+    public void OmlsZooKeysAreDownloadedNotRefused()
     {
-        var block = ResnetBlock("resnet18", "resnet18_imagenet1k_v1");
-        var problem = Assert.Single(ExtractorBlock.WeightsProblems(block));
-        Assert.Contains("cannot be fetched", problem);
-        Assert.Contains($"use '{MlNetResnet18.ZooKey}'", problem);
+        // torchvision's ResNet-18 with OML's arch: nothing to object to before the download (ZooDownloadTests covers that)
+        Assert.Empty(ExtractorBlock.WeightsProblems(ResnetBlock("resnet18", "resnet18_imagenet1k_v1")));
+        var wrongArch = Assert.Single(ExtractorBlock.WeightsProblems(ResnetBlock("resnet18_mlnet", "resnet18_imagenet1k_v1")));
+        Assert.Contains("holds the weights of {name: resnet, args: {arch: resnet18}}", wrongArch);
     }
 
     [Fact]

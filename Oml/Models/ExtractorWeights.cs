@@ -9,11 +9,19 @@ namespace Oml.Models;
 /// <c>oml train</c> (<c>best.ckpt</c>, <c>last.ckpt</c>; not one of <c>oml train-postprocessor</c>, which holds a pairwise
 /// model), or a PyTorch / Lightning / safetensors / TorchSharp weights
 /// file (OML checkpoints included: <c>state_dict</c> nesting, prefixes and <c>criterion.*</c> keys are handled), or
-/// an offline zoo key (<see cref="ModelZoo.OfflineKeys"/>: <c>resnet18_mlnet_imagenet</c>, converted once and cached).
+/// a key of OML's model zoo (<see cref="PretrainedWeights"/>: a local file of that name first, then the cache, then a
+/// download), or the offline key <c>resnet18_mlnet_imagenet</c> (converted once and cached). As in OML, a ResNet
+/// built with <c>remove_fc</c> leaves out the file's <c>fc.*</c> keys.
 /// </summary>
 public static class ExtractorWeights
 {
-    public static void Load(nn.Module extractor, string? weights, string path)
+    public static void Load(nn.Module extractor, string? weights, string path) => Load(extractor, weights, path, zoo: null);
+
+    /// <summary>
+    /// <see cref="Load(nn.Module, string?, string)"/> with zoo keys resolved by <paramref name="zoo"/>; null takes
+    /// <see cref="PretrainedWeights.FromEnvironment"/> when a key needs it.
+    /// </summary>
+    public static void Load(nn.Module extractor, string? weights, string path, PretrainedWeights? zoo)
     {
         if (weights is null) return;
         if (weights == MlNetResnet18.ZooKey && !File.Exists(weights))
@@ -26,7 +34,14 @@ public static class ExtractorWeights
             ModuleWeights.Load(extractor, MlNetResnet18.WeightsFile(), strict: true);
             return;
         }
-        if (ModelZoo.Keys.Contains(weights) && !File.Exists(weights)) throw new OmlException(ModelZoo.OfflineMessage(path, weights));
+        if (!File.Exists(weights) && (zoo is null ? ZooTable.Find(weights) : zoo.Find(weights)) is not null)
+        {
+            zoo ??= PretrainedWeights.FromEnvironment();
+            var entry = zoo.Entry(weights);
+            if (PretrainedSupport.MissingArchitecture(entry) is not null) throw new OmlException(PretrainedSupport.Unsupported(entry, path, zoo.Entries));
+            if (PretrainedSupport.Mismatch(entry, extractor, path) is { } mismatch) throw new OmlException(mismatch);
+            weights = zoo.Fetch(entry.Key, configPath: path);
+        }
         if (!File.Exists(weights)) throw new OmlException($"{path}: the weights file {weights} does not exist");
         if (CheckpointFile.IsCheckpoint(weights))
         {
@@ -41,8 +56,13 @@ public static class ExtractorWeights
             }
             return;
         }
-        ModuleWeights.Load(extractor, weights, strict: true);
+        using var stateDict = StateDictFile.Read(weights);
+        ModuleWeights.Load(extractor, stateDict, strict: true, ModuleWeights.StrictAdvice, HeadLeftOut(extractor));
     }
+
+    /// <summary>OML's ResnetExtractor drops <c>fc.weight</c> / <c>fc.bias</c> (and leaves a projector unused) when built with remove_fc.</summary>
+    private static Func<string, bool>? HeadLeftOut(nn.Module extractor) =>
+        extractor is ResnetExtractor { RemoveFc: true } ? key => key.StartsWith("fc.", StringComparison.Ordinal) : null;
 
     private static string Describe(nn.Module extractor) => extractor is ResnetExtractor r
         ? $"a ResNet with blocks [{string.Join(", ", r.Spec.BlocksPerStage)}], {r.Spec.Padding} padding{(r.RemoveFc ? "" : " and an fc head")}"

@@ -54,7 +54,10 @@ public sealed class PipelineWorker<T>
     {
         try
         {
-            var result = pipeline(new Sink(_events.Writer), cancellationToken);
+            var sink = new Sink(_events.Writer);
+            T result;
+            // a checkpoint downloaded while the pipeline builds its extractor reports into the same stream
+            using (Zoo.PretrainedWeights.ReportDownloadsTo(new PipelineDownloadObserver(sink))) result = pipeline(sink, cancellationToken);
             _events.Writer.TryComplete();
             _done.SetResult(result);
         }

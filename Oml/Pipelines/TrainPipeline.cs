@@ -44,6 +44,7 @@ public sealed class TrainPipeline
         TorchRuntime.EnsureLoaded();
         // every image reader the run builds (datasets, worst-query figures) takes the config's pixel limit
         using var decoding = ImageDecoder.Use(ImageDecoder.WithMaxPixels(_config.MaxImagePixels));
+        using var downloads = Zoo.PretrainedWeights.ReportDownloadsTo(PipelineDownloadObserver.For(_progress));
         using var setup = TrainingSetup.Build(_config);
         var firstStep = setup.State.GlobalStep;
         try

@@ -27,6 +27,7 @@ public static class ValidatePipeline
         void Emit(PipelineEvent e) => progress?.Report(e with { Elapsed = clock.Elapsed });
         TorchRuntime.EnsureLoaded();
         using var decoding = ImageDecoder.Use(ImageDecoder.WithMaxPixels(config.MaxImagePixels)); // datasets and figures
+        using var downloads = Zoo.PretrainedWeights.ReportDownloadsTo(PipelineDownloadObserver.For(progress));
         PipelineParts.ThrowIfInputsMissing(Path.Combine(config.DatasetRoot, config.DataframeName), config.Extractor, config.TransformsVal);
         return OutputLocation.InFolder(config.SaveDir, "save_dir", () => Run(config, Emit, clock, cancellationToken));
     }

@@ -44,7 +44,8 @@ public static class ExtractorRegistry
         foreach (var name in new[] { "vit_clip", "vit_unicom" })
         {
             table[name] = args => throw new OmlException(
-                $"extractor '{name}' is not available in this version (its weights come from OML's online zoo); use resnet, vit or extractor_with_mlp");
+                $"extractor '{name}' is not available in this version (its zoo checkpoints can be downloaded with 'oml weights fetch', but the architecture is not here yet); " +
+                "use resnet, vit or extractor_with_mlp");
         }
         return table;
     }

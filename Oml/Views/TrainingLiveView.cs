@@ -30,6 +30,7 @@ public sealed class TrainingLiveView : IView
     private readonly List<ValidationCompleted> _validations = [];
     private readonly List<string> _notes = [];
     private readonly SortedDictionary<string, CheckpointSaved> _checkpoints = new(StringComparer.Ordinal);
+    private readonly WeightsDownloadView _downloads = new();
     private readonly string? _title;
     private long _stride = 1;
     private double _pendingX, _pendingY;
@@ -62,6 +63,7 @@ public sealed class TrainingLiveView : IView
         {
             Version++;
             if (e.Elapsed > _elapsed) _elapsed = e.Elapsed;
+            if (_downloads.Apply(e)) return;
             switch (e)
             {
                 case RunStarted run:
@@ -137,12 +139,13 @@ public sealed class TrainingLiveView : IView
                     .Append("</div>\n");
             }
             html.Append("<div class=\"oml-live-status\" style=\"font-weight:bold;margin:4px 0\">").Append(ViewHtml.Escape(StatusLocked())).Append("</div>\n");
+            if (_downloads.HasDownloads) html.Append(_downloads.Html());
             if (_epoch >= 0 && _completed is null)
             {
                 var fraction = _stepsInEpoch > 0 ? (double)_stepsDone / _stepsInEpoch : 0;
-                Bar(html, fraction, $"epoch {EpochText()} | step {_stepsDone}/{_stepsInEpoch}");
+                ViewHtml.ProgressBar(html, fraction, $"epoch {EpochText()} | step {_stepsDone}/{_stepsInEpoch}");
             }
-            if (_validating is { } v && v.Total > 0) Bar(html, (double)v.Done / v.Total, $"validation: {ViewHtml.Int(v.Done)}/{ViewHtml.Int(v.Total)} images");
+            if (_validating is { } v && v.Total > 0) ViewHtml.ProgressBar(html, (double)v.Done / v.Total, $"validation: {ViewHtml.Int(v.Done)}/{ViewHtml.Int(v.Total)} images");
             var facts = new List<(string, string)>();
             if (!double.IsNaN(_lastLoss)) facts.Add(("loss", ViewHtml.Number(_lastLoss, "0.0000")));
             if (!double.IsNaN(_lastEpochLoss)) facts.Add(("last epoch mean loss", ViewHtml.Number(_lastEpochLoss, "0.0000")));
@@ -195,6 +198,7 @@ public sealed class TrainingLiveView : IView
             var text = new StringBuilder();
             if (_run is { } run) text.Append($"run {run.RunDirectory} | device {run.Device} | {run.TrainImages} train / {run.ValidationImages} validation images\n");
             text.Append(StatusLocked()).Append('\n');
+            if (_downloads.HasDownloads) text.Append(_downloads.Text());
             if (_epoch >= 0 && _completed is null) text.Append($"epoch {EpochText()} step {_stepsDone}/{_stepsInEpoch}");
             if (!double.IsNaN(_lastLoss)) text.Append(" loss ").Append(ViewHtml.Number(_lastLoss, "0.0000"));
             if (!double.IsNaN(_imagesPerSecond)) text.Append(' ').Append(ViewHtml.Number(_imagesPerSecond, "0.0")).Append(" images/s");
@@ -272,6 +276,7 @@ public sealed class TrainingLiveView : IView
         if (_completed is { } done) return $"finished: {done.StopReason} after {done.Epochs} epoch(s)";
         if (_validating is { } v) return $"validating epoch {v.Epoch + 1}";
         if (_epoch >= 0) return $"training epoch {EpochText()}";
+        if (_downloads.IsDownloading) return "downloading pretrained weights";
         return _run is null ? "waiting for the run to start" : "starting";
     }
 
@@ -312,14 +317,6 @@ public sealed class TrainingLiveView : IView
             html.Append("<td style=\"").Append(ViewHtml.TdNumber).Append("\">").Append(ViewHtml.Number(v.Seconds, "0.0")).Append("</td></tr>\n");
         }
         html.Append("</table>\n");
-    }
-
-    private static void Bar(StringBuilder html, double fraction, string label)
-    {
-        var percent = Math.Clamp(fraction, 0, 1) * 100;
-        html.Append("<div class=\"oml-progress\" style=\"position:relative;width:480px;height:16px;background:#eee;border:1px solid #ccc;margin:3px 0\">")
-            .Append("<div style=\"width:").Append(ViewHtml.Number(percent, "0.#")).Append("%;height:100%;background:#4c9be8\"></div>")
-            .Append("<div style=\"position:absolute;left:6px;top:0;line-height:16px;font-size:11px\">").Append(ViewHtml.Escape(label)).Append("</div></div>\n");
     }
 
     private sealed record Completion(TrainStopReason StopReason, int Epochs, string? BestCheckpoint, string? LastCheckpoint, double? BestMetric, string MonitoredMetric, string RunDirectory);

@@ -92,4 +92,13 @@ internal static class ViewHtml
         foreach (var row in rows) Line(row);
         return text.ToString();
     }
+
+    /// <summary>A 480 px bar filled to <paramref name="fraction"/> with <paramref name="label"/> on it.</summary>
+    public static void ProgressBar(StringBuilder html, double fraction, string label)
+    {
+        var percent = Math.Clamp(fraction, 0, 1) * 100;
+        html.Append("<div class=\"oml-progress\" style=\"position:relative;width:480px;height:16px;background:#eee;border:1px solid #ccc;margin:3px 0\">")
+            .Append("<div style=\"width:").Append(Number(percent, "0.#")).Append("%;height:100%;background:#4c9be8\"></div>")
+            .Append("<div style=\"position:absolute;left:6px;top:0;line-height:16px;font-size:11px\">").Append(Escape(label)).Append("</div></div>\n");
+    }
 }

@@ -28,13 +28,21 @@ public static class ModuleWeights
     public static WeightsLoadReport Load(nn.Module module, StateDict stateDict, bool strict = true) =>
         Load(module, stateDict, strict, StrictAdvice);
 
-    private const string StrictAdvice = "Pass strict: false to load only the keys that fit.";
+    internal const string StrictAdvice = "Pass strict: false to load only the keys that fit.";
 
     /// <summary>
     /// <see cref="Load(nn.Module, StateDict, bool)"/> whose strict mismatch ends with <paramref name="mismatchAdvice"/>
     /// (what to do about it) instead of the hint to pass strict: false, for callers that offer no such option.
     /// </summary>
-    internal static WeightsLoadReport Load(nn.Module module, StateDict stateDict, bool strict, string mismatchAdvice)
+    internal static WeightsLoadReport Load(nn.Module module, StateDict stateDict, bool strict, string mismatchAdvice) =>
+        Load(module, stateDict, strict, mismatchAdvice, discard: null);
+
+    /// <summary>
+    /// <see cref="Load(nn.Module, StateDict, bool, string)"/> that drops the file's keys the module lacks when
+    /// <paramref name="discard"/> says so of their module-level name (e.g. a classifier the extractor was built without),
+    /// listing them as dropped instead of unexpected.
+    /// </summary>
+    internal static WeightsLoadReport Load(nn.Module module, StateDict stateDict, bool strict, string mismatchAdvice, Func<string, bool>? discard)
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(stateDict);
@@ -46,9 +54,15 @@ public static class ModuleWeights
         var loadedSet = new HashSet<string>(StringComparer.Ordinal);
         var unexpected = new List<string>();
         var mismatches = new List<string>();
+        var discarded = new List<string>();
         foreach (var (fileKey, modelKey) in match.Renamed)
         {
             var source = stateDict[fileKey];
+            if (!targets.ContainsKey(modelKey) && discard?.Invoke(modelKey) == true)
+            {
+                discarded.Add(fileKey);
+                continue;
+            }
             if (!targets.TryGetValue(modelKey, out var target) || loadedSet.Contains(modelKey))
             {
                 unexpected.Add(modelKey);
@@ -67,7 +81,7 @@ public static class ModuleWeights
         var missing = targets.Keys.Where(k => !loadedSet.Contains(k) && !mismatchedKeys.Contains(k)).ToList();
 
         var report = new WeightsLoadReport(stateDict.Path, stateDict.Format, stateDict.NestedUnder, match.StrippedPrefix,
-            loaded, missing, unexpected, mismatches, match.Dropped, stateDict.Ignored);
+            loaded, missing, unexpected, mismatches, [.. match.Dropped, .. discarded], stateDict.Ignored);
         if (strict && !report.IsComplete) throw MismatchError(report, stateDict, targets.Keys, mismatchAdvice);
 
         using (no_grad())
@@ -108,7 +122,7 @@ public static class ModuleWeights
             details.Add(List("no key matches; the file's keys start with", [.. stateDict.Keys]));
             details.Add(List("the model's keys start with", [.. modelKeys]));
         }
-        if (report.Dropped.Count > 0) details.Add(List($"dropped as loss weights ({report.Dropped.Count})", report.Dropped));
+        if (report.Dropped.Count > 0) details.Add(List($"dropped (loss weights, or a head the model has not) ({report.Dropped.Count})", report.Dropped));
         return new OmlException(message, details);
     }
 

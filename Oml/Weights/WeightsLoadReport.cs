@@ -44,7 +44,10 @@ public sealed class WeightsLoadReport
     /// <summary>Keys present on both sides with different shapes, as <c>key: file [..] vs model [..]</c> (skipped).</summary>
     public IReadOnlyList<string> ShapeMismatches { get; }
 
-    /// <summary>Training-only file keys removed before matching (<c>criterion.*</c>, <c>speaker_loss.*</c>).</summary>
+    /// <summary>
+    /// File keys left out on purpose: training-only ones removed before matching (<c>criterion.*</c>, <c>speaker_loss.*</c>)
+    /// and those of a head the module was built without (a ResNet's <c>fc.*</c> with <c>remove_fc</c>).
+    /// </summary>
     public IReadOnlyList<string> Dropped { get; }
 
     /// <summary>Non-weight content of the file that was not looked at (optimizer states, hyper-parameters, ...).</summary>
