@@ -216,6 +216,36 @@ public sealed class ExactKnnTests
         }
     }
 
+    /// <summary>A gallery prepared once gives what the gallery itself gives: the same floats for a batch, the same neighbours one query at a time.</summary>
+    [Theory]
+    [InlineData(DistanceKind.Euclidean)]
+    [InlineData(DistanceKind.Cosine)]
+    [InlineData(DistanceKind.SquaredEuclidean)]
+    public void PreparedGalleryGivesTheSameNeighbours(DistanceKind distance)
+    {
+        var queries = ToTensor(RandomRows(40, 9, 11));
+        var gallery = ToTensor(RandomRows(150, 9, 12));
+        using var scope = NewDisposeScope();
+        var options = new KnnOptions { QueryChunk = 16, GalleryChunk = 64 };
+        using var prepared = ExactKnn.PrepareGallery(gallery, distance);
+        Assert.Equal((150, 9), (prepared.Count, prepared.Dimensions));
+        var direct = ExactKnn.Search(queries, gallery, 7, distance, options: options);
+        var batch = ExactKnn.Search(queries, prepared, 7, options: options);
+        for (var q = 0; q < 40; q++)
+        {
+            var single = ExactKnn.Search(queries.narrow(0, q, 1), prepared, 7, options: options);
+            Assert.Equal(direct.Ids(q).ToArray(), batch.Ids(q).ToArray());
+            Assert.Equal(direct.Distances(q).ToArray(), batch.Distances(q).ToArray());
+            // one query is a matrix-vector product, summed in another order than a block of queries: the same
+            // neighbours, distances equal to the last bits
+            Assert.Equal(direct.Ids(q).ToArray(), single.Ids(0).ToArray());
+            foreach (var (expected, actual) in direct.Distances(q).ToArray().Zip(single.Distances(0).ToArray()))
+            {
+                Assert.Equal(expected, actual, expected * 1e-6);
+            }
+        }
+    }
+
     /// <summary>One tensor as queries and gallery (prepared and normed once) gives what a copy of it gives.</summary>
     [Theory]
     [InlineData(DistanceKind.Euclidean)]

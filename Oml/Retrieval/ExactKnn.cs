@@ -27,11 +27,6 @@ public static class ExactKnn
     {
         options ??= KnnOptions.Default;
         Validate(queries, gallery, k, options);
-        var queryCount = (int)queries.shape[0];
-        var galleryCount = (int)gallery.shape[0];
-        k = Math.Min(k, Math.Max(galleryCount, 1));
-        var heaps = new TopKHeaps(queryCount, k);
-
         using (NewDisposeScope())
         {
             // one set of rows searched against itself (the "1 vs rest" protocol): prepared and normed once
@@ -43,31 +38,86 @@ public static class ExactKnn
             // a NaN or infinite entry makes its row's squared norm NaN or infinite, so finite norms clear the inputs
             // without a pass over them; otherwise look for the entry (the norm may only have overflowed)
             if (!AllFinite(queryNorms) || !AllFinite(galleryNorms)) CheckFinite(queries, gallery);
-            var queryChunk = Math.Min(options.QueryChunk, Math.Max(queryCount, 1));
-            var galleryChunk = Math.Min(options.GalleryChunk, Math.Max(galleryCount, 1));
-            var buffer = empty([(long)queryChunk * galleryChunk], ScalarType.Float32);
-            var bufferAddress = Address(buffer);
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads ?? Environment.ProcessorCount };
-            using var keyBuffers = new ThreadLocal<float[]>(() => new float[galleryChunk]);
-            using var distanceBuffers = new ThreadLocal<float[]>(() => new float[galleryChunk]);
+            return Scan(q, queryNorms, g, galleryNorms, k, distance, exclusions, options, observer);
+        }
+    }
 
-            for (var qs = 0; qs < queryCount; qs += queryChunk)
+    /// <summary>The gallery prepared once for many searches (see <see cref="PreparedGallery"/>).</summary>
+    public static PreparedGallery PrepareGallery(Tensor gallery, DistanceKind distance = DistanceKind.Euclidean)
+    {
+        if (gallery.dim() != 2) throw new OmlException($"a gallery must be an [N, D] matrix, got [{string.Join(", ", gallery.shape)}]");
+        if (gallery.device_type != DeviceType.CPU) throw new ArgumentException("ExactKnn works on CPU tensors; move embeddings to the CPU first");
+        using var scope = NewDisposeScope();
+        var rows = Prepare(gallery, distance);
+        var norms = SquaredNorms(rows);
+        if (!AllFinite(norms)) CheckFinite(gallery, gallery);
+        return new PreparedGallery(rows.MoveToOuterDisposeScope(), norms, distance);
+    }
+
+    /// <summary>
+    /// <see cref="Search(Tensor, Tensor, int, DistanceKind, RetrievalExclusions?, KnnOptions?, IDistanceObserver?)"/>
+    /// against a gallery prepared once: the same results, floats included.
+    /// </summary>
+    public static KnnResult Search(
+        Tensor queries,
+        PreparedGallery gallery,
+        int k,
+        RetrievalExclusions? exclusions = null,
+        KnnOptions? options = null,
+        IDistanceObserver? observer = null)
+    {
+        options ??= KnnOptions.Default;
+        Validate(queries, gallery.Rows, k, options);
+        using (NewDisposeScope())
+        {
+            var q = Prepare(queries, gallery.Distance);
+            var queryNorms = SquaredNorms(q);
+            if (!AllFinite(queryNorms)) CheckFinite(queries, gallery.Rows);
+            return Scan(q, queryNorms, gallery.Rows, gallery.SquaredNorms, k, gallery.Distance, exclusions, options, observer);
+        }
+    }
+
+    private static KnnResult Scan(
+        Tensor q,
+        float[] queryNorms,
+        Tensor g,
+        float[] galleryNorms,
+        int k,
+        DistanceKind distance,
+        RetrievalExclusions? exclusions,
+        KnnOptions options,
+        IDistanceObserver? observer)
+    {
+        var queryCount = (int)q.shape[0];
+        var galleryCount = (int)g.shape[0];
+        k = Math.Min(k, Math.Max(galleryCount, 1));
+        var heaps = new TopKHeaps(queryCount, k);
+        var queryChunk = Math.Min(options.QueryChunk, Math.Max(queryCount, 1));
+        var galleryChunk = Math.Min(options.GalleryChunk, Math.Max(galleryCount, 1));
+        using var buffer = empty([(long)queryChunk * galleryChunk], ScalarType.Float32);
+        var bufferAddress = Address(buffer);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads ?? Environment.ProcessorCount };
+        using var keyBuffers = new ThreadLocal<float[]>(() => new float[galleryChunk]);
+        using var distanceBuffers = new ThreadLocal<float[]>(() => new float[galleryChunk]);
+
+        for (var qs = 0; qs < queryCount; qs += queryChunk)
+        {
+            var rows = Math.Min(queryChunk, queryCount - qs);
+            using var queryBlock = q.narrow(0, qs, rows);
+            for (var gs = 0; gs < galleryCount; gs += galleryChunk)
             {
-                var rows = Math.Min(queryChunk, queryCount - qs);
-                using var queryBlock = q.narrow(0, qs, rows);
-                for (var gs = 0; gs < galleryCount; gs += galleryChunk)
+                var cols = Math.Min(galleryChunk, galleryCount - gs);
+                using (var block = buffer.narrow(0, 0, (long)rows * cols).view(rows, cols))
+                using (var galleryBlock = g.narrow(0, gs, cols))
+                using (var galleryBlockT = galleryBlock.t())
                 {
-                    var cols = Math.Min(galleryChunk, galleryCount - gs);
-                    using (var block = buffer.narrow(0, 0, (long)rows * cols).view(rows, cols))
-                    using (var galleryBlock = g.narrow(0, gs, cols))
-                    using (var galleryBlockT = galleryBlock.t())
-                    {
-                        block.addmm_(queryBlock, galleryBlockT, beta: 0, alpha: 1);
-                    }
-                    var chunk = new ChunkScan(bufferAddress, qs, gs, cols, distance, queryNorms, galleryNorms, heaps, exclusions, observer);
-                    if (observer is null) Parallel.For(0, rows, parallel, chunk.ScanRow);
-                    else Parallel.For(0, rows, parallel, row => chunk.ScanRowObserved(row, keyBuffers.Value!, distanceBuffers.Value!));
+                    block.addmm_(queryBlock, galleryBlockT, beta: 0, alpha: 1);
                 }
+                var chunk = new ChunkScan(bufferAddress, qs, gs, cols, distance, queryNorms, galleryNorms, heaps, exclusions, observer);
+                // one row of queries: the selection is too short to share between threads
+                if (rows == 1) chunk.ScanRowMaybeObserved(0, keyBuffers, distanceBuffers);
+                else if (observer is null) Parallel.For(0, rows, parallel, chunk.ScanRow);
+                else Parallel.For(0, rows, parallel, row => chunk.ScanRowObserved(row, keyBuffers.Value!, distanceBuffers.Value!));
             }
         }
         return heaps.ToResult(squareRoot: distance == DistanceKind.Euclidean);
@@ -237,6 +287,12 @@ public static class ExactKnn
                     if (key <= worst) worst = Offer(query, galleryStart + j, key);
                 }
             }
+        }
+
+        public void ScanRowMaybeObserved(int row, ThreadLocal<float[]> keyBuffers, ThreadLocal<float[]> distanceBuffers)
+        {
+            if (observer is null) ScanRow(row);
+            else ScanRowObserved(row, keyBuffers.Value!, distanceBuffers.Value!);
         }
 
         /// <summary>Offers the items of one vector of keys (items j.. of the chunk) that can enter, in order.</summary>
