@@ -8,25 +8,32 @@ namespace Oml.Tests.Onnx;
 internal static class OnnxTestModels
 {
     /// <summary>
-    /// Random batch-norm statistics and affine parameters (a fresh ResNet has mean 0, var 1, γ 1, β 0, which would make
-    /// folding them into the convolutions a no-op) and random biases, so every parameter matters.
+    /// Every parameter and batch-norm statistic drawn from <paramref name="seed"/> alone (the constructors draw from the
+    /// global generator, which tests running beside this one share): weights He-scaled by their fan-in, norm scales in
+    /// [0.5, 1.5], biases and statistics away from a fresh network's 0 and 1, so that folding the batch norms is no
+    /// no-op and every parameter shows in the features.
     /// </summary>
     public static T Randomised<T>(T extractor, int seed) where T : Extractor
     {
         using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
         var generator = new Generator((ulong)seed);
+        foreach (var (name, parameter) in extractor.named_parameters())
+        {
+            var value = name.EndsWith("cls_token", StringComparison.Ordinal) || name.EndsWith("pos_embed", StringComparison.Ordinal)
+                ? randn(parameter.shape, generator: generator) * 0.5
+                : parameter.dim() >= 2
+                    ? randn(parameter.shape, generator: generator) * Math.Sqrt(2.0 * parameter.shape[0] / parameter.numel())
+                    : name.EndsWith(".weight", StringComparison.Ordinal)
+                        ? rand(parameter.shape, generator: generator) + 0.5
+                        : randn(parameter.shape, generator: generator) * 0.1;
+            parameter.copy_(value);
+        }
         foreach (var (_, module) in extractor.named_modules())
         {
             if (module is not BatchNorm2d bn) continue;
             bn.running_mean!.copy_(randn(bn.running_mean.shape, generator: generator) * 0.2);
             bn.running_var!.copy_(rand(bn.running_var.shape, generator: generator) + 0.5);
-            bn.weight!.copy_(rand(bn.weight.shape, generator: generator) + 0.5);
-            bn.bias!.copy_(randn(bn.bias.shape, generator: generator) * 0.1);
-        }
-        foreach (var (name, parameter) in extractor.named_parameters())
-        {
-            if (name.EndsWith(".bias", StringComparison.Ordinal) && !name.Contains("bn", StringComparison.Ordinal) && !name.Contains("downsample.1", StringComparison.Ordinal))
-                parameter.copy_(randn(parameter.shape, generator: generator) * 0.1);
         }
         extractor.eval();
         return extractor;
