@@ -51,7 +51,7 @@ public sealed class ExportCommand(IAnsiConsole console) : Command<ExportCommand.
             $"{result.InputName} [{string.Join(", ", result.InputShape)}] -> {result.OutputName} [{string.Join(", ", result.OutputShape)}]")));
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"checked by ONNX Runtime on {result.CheckImages} at batch sizes {string.Join(" and ", result.CheckedBatchSizes)}: " +
-            $"max abs difference to TorchSharp {result.MaxAbsDifference:G3} (tolerance {result.Tolerance:G3}); " +
+            $"max abs difference to TorchSharp {result.MaxAbsDifference:G3} with features up to {result.LargestFeature:G3} ({result.AllowedDifference:G3} allowed); " +
             $"preprocessing {result.Metadata.GetValueOrDefault(OnnxMetadataKeys.Transform)} {result.Metadata.GetValueOrDefault(OnnxMetadataKeys.TransformArgs)} in the metadata")));
         return 0;
     }

@@ -129,11 +129,14 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : TempDirectoryTes
     }
 
     [Fact]
-    public void FeatureDifferenceIsTheLargestAbsoluteDifferenceAndInfiniteForNaN()
+    public void FeatureDifferenceIsTheLargestAbsoluteDifferenceInfiniteForNaNAndTheAllowedOneScalesAboveOne()
     {
         Assert.Equal(0.5, FeatureDifference.MaxAbs([1f, 2f, 3f], [1f, 2.5f, 2.75f]), 6);
         Assert.Equal(double.PositiveInfinity, FeatureDifference.MaxAbs([1f, float.NaN], [1f, 1f]));
         Assert.Equal(double.PositiveInfinity, FeatureDifference.MaxAbs([1f], [1f, 1f]));
+        Assert.Equal(3.5, FeatureDifference.LargestAbs([1f, -3.5f, 2f]));
+        Assert.Equal(1e-4, FeatureDifference.Allowed(1e-4, 0.5));      // features up to 1: the tolerance itself
+        Assert.Equal(100, FeatureDifference.Allowed(1e-4, 1e6), 9);    // larger ones: relative to the largest
     }
 
     /// <summary>Exports, then checks the file independently of the export's own check: other images, batches of 3 and 1.</summary>

@@ -16,4 +16,23 @@ public static class FeatureDifference
         }
         return largest;
     }
+
+    /// <summary>max |v|; positive infinity when any value is NaN or infinite.</summary>
+    public static double LargestAbs(ReadOnlySpan<float> values)
+    {
+        double largest = 0;
+        foreach (var v in values)
+        {
+            if (!float.IsFinite(v)) return double.PositiveInfinity;
+            largest = Math.Max(largest, Math.Abs(v));
+        }
+        return largest;
+    }
+
+    /// <summary>
+    /// The difference a check accepts: <paramref name="tolerance"/> for features up to 1 in magnitude, and relative to
+    /// the largest beyond (float32 holds about 7 significant digits, whatever the scale: an untrained deep ResNet's
+    /// features reach 1e6 and more).
+    /// </summary>
+    public static double Allowed(double tolerance, double largestFeature) => tolerance * Math.Max(1.0, largestFeature);
 }

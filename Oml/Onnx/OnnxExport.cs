@@ -77,10 +77,11 @@ public static class OnnxExport
         var metadata = Metadata(extractor, size, preprocessing, options.Metadata);
         var model = BuildModel(extractor, size, metadata);
         var difference = double.NaN;
+        var largest = FeatureDifference.LargestAbs(expected);
         int[] batchSizes = count == 1 ? [1] : [1, count];
         OutputLocation.ForFile(path, options.PathName, () =>
         {
-            AtomicFile.Write(path, stream => model.WriteTo(stream), temp => difference = Check(temp, path, batch, expected, count, size, options));
+            AtomicFile.Write(path, stream => model.WriteTo(stream), temp => difference = Check(temp, path, batch, expected, count, size, largest, options));
             return true;
         });
         return new OnnxExportResult
@@ -96,6 +97,7 @@ public static class OnnxExport
             Metadata = metadata,
             MaxAbsDifference = difference,
             Tolerance = options.Tolerance,
+            LargestFeature = largest,
             CheckedBatchSizes = batchSizes,
             CheckImages = options.CheckImages is null ? $"{count} mock-dataset images" : $"{count} given images",
             Seconds = clock.Elapsed.TotalSeconds,
@@ -225,16 +227,17 @@ public static class OnnxExport
     }
 
     /// <summary>ONNX Runtime's features of the written file, the whole batch and its first image alone, against TorchSharp's.</summary>
-    private static double Check(string file, string path, float[] batch, float[] expected, int count, int size, OnnxExportOptions options)
+    private static double Check(string file, string path, float[] batch, float[] expected, int count, int size, double largest, OnnxExportOptions options)
     {
         using var runtime = new OnnxRuntimeExtractor(file, options.Threads, "the exported model");
         var all = runtime.Extract(batch, count, size, size);
         var dim = expected.Length / count;
         var single = runtime.Extract(batch[..(3 * size * size)], 1, size, size);
         var difference = Math.Max(FeatureDifference.MaxAbs(all, expected), FeatureDifference.MaxAbs(single, expected.AsSpan(0, dim)));
-        if (difference <= options.Tolerance) return difference;
+        var allowed = FeatureDifference.Allowed(options.Tolerance, largest);
+        if (difference <= allowed) return difference;
         throw new OmlException(string.Create(CultureInfo.InvariantCulture,
-            $"the exported model's features in ONNX Runtime differ from TorchSharp's by {difference:G3} (max abs; the tolerance is {options.Tolerance:G3}) " +
+            $"the exported model's features in ONNX Runtime differ from TorchSharp's by {difference:G3} (max abs; {allowed:G3} allowed: the tolerance {options.Tolerance:G3} times the largest feature {largest:G3}, at least 1) " +
             $"on {count} check images, so {path} was not written; this is a fault of the export, please report it with the extractor's config"));
     }
 

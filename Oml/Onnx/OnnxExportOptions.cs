@@ -5,7 +5,10 @@ namespace Oml.Onnx;
 /// <summary>How <see cref="OnnxExport.Export"/> writes and checks a model; every option has a default.</summary>
 public sealed record OnnxExportOptions
 {
-    /// <summary>The largest max-abs difference between ONNX Runtime's and TorchSharp's features that the check accepts.</summary>
+    /// <summary>
+    /// The largest max-abs difference between ONNX Runtime's and TorchSharp's features that the check accepts, for
+    /// features up to 1 in magnitude; larger ones are compared relative to the largest (<see cref="FeatureDifference.Allowed"/>).
+    /// </summary>
     public const double DefaultTolerance = 1e-4;
 
     /// <summary>

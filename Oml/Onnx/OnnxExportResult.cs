@@ -33,6 +33,12 @@ public sealed record OnnxExportResult
 
     public required double Tolerance { get; init; }
 
+    /// <summary>The largest |feature| TorchSharp computed for the check images: the check allows <see cref="Tolerance"/> times it when it exceeds 1 (<see cref="FeatureDifference.Allowed"/>).</summary>
+    public required double LargestFeature { get; init; }
+
+    /// <summary>The largest difference the check accepted.</summary>
+    public double AllowedDifference => FeatureDifference.Allowed(Tolerance, LargestFeature);
+
     /// <summary>The batch sizes ONNX Runtime ran (1 and all check images: the batch dimension is dynamic).</summary>
     public required IReadOnlyList<int> CheckedBatchSizes { get; init; }
 

@@ -17,7 +17,7 @@ public sealed class OnnxExportView(OnnxExportResult result) : IView
         $"ONNX model {_result.Path}: {_result.Architecture}, {_result.Bytes / 1048576.0:0.0} MB, opset {_result.Opset}");
 
     public string Check => string.Create(CultureInfo.InvariantCulture,
-        $"ONNX Runtime matches TorchSharp within {_result.MaxAbsDifference:G3} (max abs, tolerance {_result.Tolerance:G3}) on {_result.CheckImages} at batch sizes {string.Join(" and ", _result.CheckedBatchSizes)}");
+        $"ONNX Runtime matches TorchSharp within {_result.MaxAbsDifference:G3} (max abs, {_result.AllowedDifference:G3} allowed, features up to {_result.LargestFeature:G3}) on {_result.CheckImages} at batch sizes {string.Join(" and ", _result.CheckedBatchSizes)}");
 
     /// <summary>The rows of the table: signature, then every metadata entry.</summary>
     public IReadOnlyList<(string Name, string Value)> Lines()
