@@ -22,8 +22,8 @@ namespace Oml.Onnx;
 public static class OnnxExport
 {
     /// <summary>
-    /// ONNX opset 17: the first with LayerNormalization (ViT), supported by every current runtime (ONNX Runtime since
-    /// 1.13, TensorRT 8.6, OpenVINO 2023); nothing of later opsets is needed.
+    /// ONNX opset 17: the first with LayerNormalization (ViT), old enough for every current runtime (ONNX Runtime
+    /// implements it since 1.13); nothing of later opsets is needed.
     /// </summary>
     public const int Opset = 17;
 
