@@ -49,6 +49,10 @@ public sealed class ExportPipelineTests(OnnxPipelineFixture fixture, ITestOutput
         var result = ExportPipeline.Run(fixture.Checkpoint, Dir.File("model.onnx"), "transforms_val.args.im_size=48", "+transforms_predict={name: norm_resize_albu, args: {im_size: 40}}");
         Assert.Equal(["batch", "3", "40", "40"], result.InputShape);   // transforms_predict comes before transforms_val
         Assert.Equal("norm_resize_albu", result.Metadata[OnnxMetadataKeys.Transform]);
+
+        var typo = ExportPipeline.Run(fixture.Checkpoint, Dir.File("model.onnx"), "transform_val.args.im_size=48", "bs_val=3");
+        Assert.Equal(["batch", "3", "32", "32"], typo.InputShape);
+        Assert.Contains(typo.Notes, n => n.EndsWith("these overrides change nothing: transform_val, bs_val", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -68,7 +68,7 @@ public sealed record ExportPipelineConfig
                                    $"names it, e.g. oml export configs/predict_mock.yaml extractor.args.weights={source} --onnx {onnxPath}");
         }
         var loaded = ConfigLoader.Load(source, overrides);
-        return Read(loaded, source, onnxPath, fromCheckpoint: false);
+        return Read(loaded, source, onnxPath, fromCheckpoint: false, overrides);
     }
 
     private static ExportPipelineConfig FromCheckpointFile(string source, string onnxPath, IReadOnlyList<string> overrides)
@@ -87,13 +87,18 @@ public sealed record ExportPipelineConfig
         var extractor = new Dictionary<string, object?> { ["name"] = state.ExtractorName, ["args"] = state.ExtractorArgs };
         var yaml = state.ConfigYaml ?? ConfigYaml.Serialize(new Dictionary<string, object?> { ["extractor"] = extractor });
         var loaded = ConfigLoader.Parse(yaml, $"{source} (the config it was trained with)", blocksDirectory: null, overrides);
-        return Read(loaded, source, onnxPath, fromCheckpoint: true);
+        return Read(loaded, source, onnxPath, fromCheckpoint: true, overrides);
     }
 
-    private static ExportPipelineConfig Read(LoadedConfig loaded, string source, string onnxPath, bool fromCheckpoint)
+    private static ExportPipelineConfig Read(LoadedConfig loaded, string source, string onnxPath, bool fromCheckpoint, IReadOnlyList<string> overrides)
     {
         var root = new BlockArgs(loaded.Values, "");
         var notes = new List<string>(loaded.Notes);
+        var unread = overrides.Select(TopLevelKey).Where(k => k != "extractor" && !TransformKeys.Contains(k)).Distinct().ToArray();
+        if (unread.Length > 0)
+        {
+            notes.Add($"the export reads only extractor and {string.Join(" / ", TransformKeys)}; these overrides change nothing: {string.Join(", ", unread)}");
+        }
         var extractor = root.GetRequiredBlock("extractor", "{name: resnet, args: {arch: resnet18, weights: path/to/best.ckpt}}");
         if (fromCheckpoint) extractor = WithCheckpointWeights(extractor, source);
         var transformKey = TransformKeys.FirstOrDefault(k => root.GetRaw(k) is not null);
@@ -116,6 +121,8 @@ public sealed record ExportPipelineConfig
             Notes = notes,
         };
     }
+
+    private static string TopLevelKey(string text) => text.Trim().TrimStart('~', '+').Split('=', 2)[0].Split('.')[0];
 
     /// <summary>The checkpoint's weights for the whole extractor; a nested backbone's own weights would only be overwritten.</summary>
     private static ConfigBlock WithCheckpointWeights(ConfigBlock extractor, string checkpoint)

@@ -39,5 +39,5 @@ public sealed record InferenceEngineSettings(InferenceEngine Engine, string? Mod
     }
 
     /// <summary>The config key that names the ONNX model, for messages.</summary>
-    public static string ModelKey => $"{Key}.args.model";
+    public const string ModelKey = Key + ".args.model";
 }
