@@ -76,6 +76,10 @@ public sealed class PredictOnnxEngineTests(OnnxPipelineFixture fixture) : TempDi
         var error = Assert.Throws<OmlException>(() => Predict("wrong", "engine=onnxruntime", $"engine.args.model={export.Path}"));
         Assert.Contains("takes 48x48 images but transforms_predict = norm_resize_torch makes 32x32", error.Message);
         Assert.False(File.Exists(Dir.File("wrong/embeddings.npy")));
+        // before any image is decoded: a folder with a file that is no image gives the model's error, not the images'
+        Dir.Write("broken/not_an_image.jpg", "not a JPEG");
+        var first = Assert.Throws<OmlException>(() => Predict("wrong", "engine=onnxruntime", $"engine.args.model={export.Path}", $"data_dir={Dir.File("broken")}"));
+        Assert.Contains("takes 48x48 images", first.Message);
 
         var notes = new List<string>();
         PredictPipeline.Run(PredictPipelineConfig.Load(fixture.PredictConfig(Dir, Dir.File("albu")),

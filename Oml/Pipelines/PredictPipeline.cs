@@ -43,9 +43,10 @@ public static class PredictPipeline
 
         var (frame, rows, displayPaths) = config.DataDir is not null ? FromFolder(config.DataDir) : FromDataframe(config);
         var dataset = new ImageDataset(frame, rows, PipelineParts.Transform(config.TransformsPredict));
+        using var givenModel = config.Inference.Model is { } path ? OpenModel(path, config, dataset.Transform, emit) : null;
         ThrowIfUnreadable(dataset, displayPaths);
 
-        var engine = RunEngine(config, dataset, emit, cancellationToken);
+        var engine = RunEngine(config, dataset, givenModel, emit, cancellationToken);
         using var embeddings = engine.Embeddings;
 
         var n = (int)embeddings.shape[0];
@@ -74,7 +75,8 @@ public static class PredictPipeline
     private sealed record EngineRun(Tensor Embeddings, string? OnnxModel, Onnx.OnnxExportResult? Export);
 
     /// <summary>The embeddings of every image by the configured engine, as one [N, D] CPU tensor.</summary>
-    private static EngineRun RunEngine(PredictPipelineConfig config, ImageDataset dataset, Action<PipelineEvent> emit, CancellationToken cancellationToken)
+    private static EngineRun RunEngine(PredictPipelineConfig config, ImageDataset dataset, Onnx.OnnxRuntimeExtractor? givenModel, Action<PipelineEvent> emit,
+        CancellationToken cancellationToken)
     {
         void Progress(int done, int total) => emit(new ValidationProgress(done, total));
         if (config.Inference.Engine == InferenceEngine.Torch)
@@ -84,35 +86,53 @@ public static class PredictPipeline
             emit(new ValidationStarted(0, dataset.Count));
             return new EngineRun(EmbeddingExtraction.Run(extractor, dataset, config.BatchSize, config.NumWorkers, device, Progress, cancellationToken), null, null);
         }
-
-        Onnx.OnnxExportResult? export = null;
-        if (config.Inference.Model is null)
+        if (givenModel is not null)
         {
-            export = ExportPipeline.Run(new ExportPipelineConfig
-            {
-                Source = "the prediction config",
-                FromCheckpoint = false,
-                Extractor = config.Extractor!,
-                Transform = config.TransformsPredict,
-                OnnxPath = Path.Combine(config.SaveDir, ExportedModelName),
-                OnnxPathName = "save_dir",
-            });
-            foreach (var note in export.Notes) emit(new PipelineNote(note));
-            emit(new PipelineNote(string.Create(CultureInfo.InvariantCulture,
-                $"exported the extractor to {export.Path}; ONNX Runtime matches TorchSharp within {export.MaxAbsDifference:G3} (max abs)")));
+            emit(new ValidationStarted(0, dataset.Count));
+            return new EngineRun(EmbeddingExtraction.Run(givenModel.Extract, dataset, config.BatchSize, config.NumWorkers, Progress, cancellationToken), givenModel.ModelPath, null);
         }
-        var model = export?.Path ?? config.Inference.Model!;
-        using var runtime = new Onnx.OnnxRuntimeExtractor(model, config.Inference.Threads, export is null ? InferenceEngineSettings.ModelKey : "the exported model");
-        ThrowIfInputDiffers(runtime, dataset.Transform, config.TransformsPredict);
-        foreach (var note in TransformNotes(runtime, config.TransformsPredict)) emit(new PipelineNote(note));
+
+        var export = ExportPipeline.Run(new ExportPipelineConfig
+        {
+            Source = "the prediction config",
+            FromCheckpoint = false,
+            Extractor = config.Extractor!,
+            Transform = config.TransformsPredict,
+            OnnxPath = Path.Combine(config.SaveDir, ExportedModelName),
+            OnnxPathName = "save_dir",
+        });
+        foreach (var note in export.Notes) emit(new PipelineNote(note));
+        emit(new PipelineNote(string.Create(CultureInfo.InvariantCulture,
+            $"exported the extractor to {export.Path}; ONNX Runtime matches TorchSharp within {export.MaxAbsDifference:G3} (max abs)")));
+        using var runtime = new Onnx.OnnxRuntimeExtractor(export.Path, config.Inference.Threads, "the exported model");
         emit(new ValidationStarted(0, dataset.Count));
-        return new EngineRun(EmbeddingExtraction.Run(runtime.Extract, dataset, config.BatchSize, config.NumWorkers, Progress, cancellationToken), model, export);
+        return new EngineRun(EmbeddingExtraction.Run(runtime.Extract, dataset, config.BatchSize, config.NumWorkers, Progress, cancellationToken), export.Path, export);
+    }
+
+    /// <summary>
+    /// The model of <c>engine.args.model</c>, loaded before any image is decoded: an input size other than what
+    /// transforms_predict makes is an error, another transform in its metadata a note.
+    /// </summary>
+    private static Onnx.OnnxRuntimeExtractor OpenModel(string path, PredictPipelineConfig config, IImageTransform transform, Action<PipelineEvent> emit)
+    {
+        var runtime = new Onnx.OnnxRuntimeExtractor(path, config.Inference.Threads, InferenceEngineSettings.ModelKey);
+        try
+        {
+            ThrowIfInputDiffers(runtime, transform, config.TransformsPredict);
+        }
+        catch
+        {
+            runtime.Dispose();
+            throw;
+        }
+        foreach (var note in TransformNotes(runtime, config.TransformsPredict)) emit(new PipelineNote(note));
+        return runtime;
     }
 
     /// <summary>The file name of the model <c>engine: onnxruntime</c> exports into <c>save_dir</c>.</summary>
     public const string ExportedModelName = "extractor.onnx";
 
-    /// <summary>A model whose input size differs from what transforms_predict makes fails before any image is decoded.</summary>
+    /// <summary>A model whose fixed input size differs from what transforms_predict makes is an error.</summary>
     private static void ThrowIfInputDiffers(Onnx.OnnxRuntimeExtractor runtime, IImageTransform transform, Registries.ConfigBlock block)
     {
         var size = transform.OutputSize(97, 61);
