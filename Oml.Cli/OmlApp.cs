@@ -37,6 +37,10 @@ public static class OmlApp
             config.AddCommand<PredictCommand>("predict")
                 .WithDescription("Embeddings of every image in a folder (or dataframe): embeddings.npy, paths.csv and OML's predictions.json.")
                 .WithExample("predict", "configs/predict_mock.yaml", "data_dir=data/mock/images", "save_dir=out");
+            config.AddCommand<ExportCommand>("export")
+                .WithDescription("Export a trained extractor (a checkpoint, or a config's extractor block) to ONNX, checked by ONNX Runtime against TorchSharp; the preprocessing goes into the model's metadata.")
+                .WithExample("export", "logs/mock/run/checkpoints/best.ckpt", "--onnx", "model.onnx")
+                .WithExample("export", "configs/predict_mock.yaml", "extractor.args.weights=logs/mock/run/checkpoints/best.ckpt", "--onnx", "model.onnx");
             config.AddCommand<EvaluateCommand>("evaluate")
                 .WithDescription("Validation metrics (CMC, precision, MAP, PCF, FNMR@FMR; per category) of precomputed embeddings, streaming and exact; the same as validate gives for the same embeddings and postprocessor.")
                 .WithExample("evaluate", "--embeddings", "emb.npy", "--dataset", "df.csv", "--out", "metrics.json")

@@ -12,7 +12,7 @@ namespace Oml.Interactive;
 
 /// <summary>
 /// text/html and text/plain formatters: every <see cref="IView"/> renders itself, and each result type shows its view
-/// (a dataset, a training run, a validation, predicted embeddings, metrics, an embedding matrix). Formatter is
+/// (a dataset, a training run, a validation, predicted embeddings, an ONNX export, metrics, an embedding matrix). Formatter is
 /// process-global: registering again replaces.
 /// </summary>
 public static class OmlFormatters
@@ -24,6 +24,7 @@ public static class OmlFormatters
         Add<TrainRunResult>(r => new TrainingView(r));
         Add<ValidationRunResult>(r => new ValidationView(r));
         Add<PredictionRunResult>(r => new PredictionView(r));
+        Add<Oml.Onnx.OnnxExportResult>(r => new OnnxExportView(r));
         Add<EmbeddingMetricsResult>(r => new MetricsView(r.Metrics, "metrics"));
         // after Microsoft.Data.Analysis's own formatter (its extension loads first): 4 significant digits, every row shown static
         Add<Microsoft.Data.Analysis.DataFrame>(f => new Oml.Analysis.DataFrameView(f));

@@ -214,6 +214,50 @@ public sealed class FormatterTests : IDisposable
         Assert.Contains("cmc/1", produced.FormattedValues.Single(v => v.MimeType == HtmlFormatter.MimeType).Value);
     }
 
+    [Fact]
+    public void An_onnx_export_shows_its_signature_check_and_metadata_with_the_mean_image_summarised()
+    {
+        var meanImage = Convert.ToBase64String(new byte[3 * 4 * 4 * sizeof(float)]);
+        var export = new Oml.Onnx.OnnxExportResult
+        {
+            Path = "out/model.onnx", Bytes = 3 * 1048576, Opset = 17, Architecture = "resnet18_mlnet, average pooling",
+            InputName = "images", InputShape = ["batch", "3", "4", "4"], OutputName = "embeddings", OutputShape = ["batch", "512"],
+            Metadata = new Dictionary<string, string> { ["transform"] = "norm_resize_mlnet", ["channel_order"] = "BGR", ["mean"] = "mean_image", ["mean_image"] = meanImage },
+            MaxAbsDifference = 1.7e-5, Tolerance = 1e-4, LargestFeature = 0.5, CheckedBatchSizes = [1, 3], CheckImages = "3 mock-dataset images", Seconds = 2,
+            Notes = ["a note"],
+        };
+        var (html, text) = Format(export);
+
+        Assert.Contains("oml-onnx-export", html);
+        Assert.Contains("ONNX model out/model.onnx: resnet18_mlnet, average pooling, 3.0 MB, opset 17", html);
+        Assert.Contains("ONNX Runtime matches TorchSharp within 1.7E-05 (max abs, 0.0001 allowed, features up to 0.5) on 3 mock-dataset images at batch sizes 1 and 3", html);
+        Assert.Contains("images [batch, 3, 4, 4] float32", html);
+        Assert.Contains("norm_resize_mlnet", html);
+        Assert.Contains("48 float32 values (base64", html);
+        Assert.DoesNotContain(meanImage, html);
+        Assert.Contains("note: a note", text);
+        Assert.Contains("channel_order", text);
+        Assert.Contains("BGR", text);
+    }
+
+    [Fact]
+    public async Task An_export_called_in_a_cell_renders_through_the_formatter()
+    {
+        var path = _directory.File("cell.onnx").Replace("\\", "\\\\", StringComparison.Ordinal);
+        var result = await _kernel.SubmitCodeAsync($$"""
+            var spec = new Oml.Models.ResnetSpec(Oml.Models.ResnetBlockKind.Basic, new[] { 1, 1 }, new[] { 4, 8 });
+            Oml.Onnx.OnnxExport.Export(new Oml.Models.ResnetExtractor(spec), "{{path}}", new Oml.Onnx.OnnxExportOptions { ImageSize = 32 })
+            """);
+
+        result.AssertSucceeded();
+        var produced = Assert.Single(result.Events.OfType<ReturnValueProduced>());
+        var html = produced.FormattedValues.Single(v => v.MimeType == HtmlFormatter.MimeType).Value;
+        Assert.Contains("oml-onnx-export", html);
+        Assert.Contains("ONNX Runtime matches TorchSharp within", html);
+        Assert.Contains("input_height", html);
+        Assert.True(File.Exists(_directory.File("cell.onnx")));
+    }
+
     public void Dispose()
     {
         _kernel.Dispose();

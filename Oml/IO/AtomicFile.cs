@@ -12,7 +12,13 @@ public static class AtomicFile
     /// <summary>Prefix of the temporary files (hidden on Unix); they end with <c>.tmp</c>.</summary>
     public const string TempPrefix = ".oml-tmp-";
 
-    public static void Write(string path, Action<Stream> write)
+    public static void Write(string path, Action<Stream> write) => Write(path, write, verify: null);
+
+    /// <summary>
+    /// <see cref="Write(string, Action{Stream})"/> that first hands the complete temporary file to <paramref name="verify"/>
+    /// (e.g. to load it back); when that throws, the target is left as it was.
+    /// </summary>
+    public static void Write(string path, Action<Stream> write, Action<string>? verify)
     {
         ArgumentNullException.ThrowIfNull(write);
         WriteFile(path, temp =>
@@ -42,6 +48,7 @@ public static class AtomicFile
             {
                 written.Flush(flushToDisk: true);
             }
+            verify?.Invoke(temp);
             File.Move(temp, full, overwrite: true);
         }
         catch (Exception e) when (OutputLocation.IsIoFailure(e))

@@ -17,6 +17,8 @@ namespace Oml.Pipelines;
 /// (<c>oml/lightning/pipelines/predict.py: extractor_prediction_pipeline</c>). Embeds every image under <c>data_dir</c> (sorted by path)
 /// or every row of <c>dataframe</c>, and writes <c>embeddings.npy</c> + <c>paths.csv</c> and, for compatibility,
 /// OML's <c>predictions.json</c> (<c>{path: [floats]}</c>). Unreadable images are all listed before anything runs.
+/// With <c>engine: onnxruntime</c> ONNX Runtime computes the embeddings from the same image batches: the model given as
+/// <c>engine.args.model</c>, or the extractor block exported to <c>save_dir/extractor.onnx</c> first (and checked).
 /// </summary>
 public static class PredictPipeline
 {
@@ -28,7 +30,10 @@ public static class PredictPipeline
         void Emit(PipelineEvent e) => progress?.Report(e with { Elapsed = clock.Elapsed });
         TorchRuntime.EnsureLoaded();
         using var decoding = ImageDecoder.Use(ImageDecoder.WithMaxPixels(config.MaxImagePixels));
-        PipelineParts.ThrowIfInputsMissing(config.Dataframe is null ? null : ResolveDataframe(config), config.Extractor, config.TransformsPredict);
+        var dataframe = config.Dataframe is null ? null : ResolveDataframe(config);
+        if (config.Inference.Model is { } model && !File.Exists(model)) throw new OmlException($"{InferenceEngineSettings.ModelKey}: {model} does not exist");
+        if (config.Extractor is null) PipelineParts.ThrowIfInputsMissing(dataframe, NoExtractor, config.TransformsPredict);
+        else PipelineParts.ThrowIfInputsMissing(dataframe, config.Extractor, config.TransformsPredict);
         return OutputLocation.InFolder(config.SaveDir, "save_dir", () => Run(config, Emit, clock, cancellationToken));
     }
 
@@ -38,13 +43,11 @@ public static class PredictPipeline
 
         var (frame, rows, displayPaths) = config.DataDir is not null ? FromFolder(config.DataDir) : FromDataframe(config);
         var dataset = new ImageDataset(frame, rows, PipelineParts.Transform(config.TransformsPredict));
+        using var givenModel = config.Inference.Model is { } path ? OpenModel(path, config, dataset.Transform, emit) : null;
         ThrowIfUnreadable(dataset, displayPaths);
 
-        var device = new Device(config.Engine.Device);
-        using var extractor = PipelineParts.Extractor(config.Extractor, device);
-        emit(new ValidationStarted(0, dataset.Count));
-        using var embeddings = EmbeddingExtraction.Run(extractor, dataset, config.BatchSize, config.NumWorkers, device,
-            (done, total) => emit(new ValidationProgress(done, total)), cancellationToken);
+        var engine = RunEngine(config, dataset, givenModel, emit, cancellationToken);
+        using var embeddings = engine.Embeddings;
 
         var n = (int)embeddings.shape[0];
         var d = (int)embeddings.shape[1];
@@ -55,12 +58,97 @@ public static class PredictPipeline
         OutputLocation.Writing("save_dir", () => Write(npy, csv, json, values, n, d, displayPaths));
         return new PredictionRunResult(n, d, npy, csv, json, clock.Elapsed.TotalSeconds)
         {
+            Engine = config.Inference.Engine,
+            OnnxModel = engine.OnnxModel,
+            OnnxExport = engine.Export,
             Embeddings = values,
             Paths = displayPaths,
             Rows = rows,
             Frame = frame,
             Labels = config.DataDir is null ? rows.Select(r => r.Label).ToArray() : null,
         };
+    }
+
+    /// <summary>An extractor block with nothing to check, for a config that runs an ONNX model instead.</summary>
+    private static readonly Registries.ConfigBlock NoExtractor = new("onnx", new Dictionary<string, object?>(), "extractor");
+
+    private sealed record EngineRun(Tensor Embeddings, string? OnnxModel, Onnx.OnnxExportResult? Export);
+
+    /// <summary>The embeddings of every image by the configured engine, as one [N, D] CPU tensor.</summary>
+    private static EngineRun RunEngine(PredictPipelineConfig config, ImageDataset dataset, Onnx.OnnxRuntimeExtractor? givenModel, Action<PipelineEvent> emit,
+        CancellationToken cancellationToken)
+    {
+        void Progress(int done, int total) => emit(new ValidationProgress(done, total));
+        if (config.Inference.Engine == InferenceEngine.Torch)
+        {
+            var device = new Device(config.Engine.Device);
+            using var extractor = PipelineParts.Extractor(config.Extractor!, device);
+            emit(new ValidationStarted(0, dataset.Count));
+            return new EngineRun(EmbeddingExtraction.Run(extractor, dataset, config.BatchSize, config.NumWorkers, device, Progress, cancellationToken), null, null);
+        }
+        if (givenModel is not null)
+        {
+            emit(new ValidationStarted(0, dataset.Count));
+            return new EngineRun(EmbeddingExtraction.Run(givenModel.Extract, dataset, config.BatchSize, config.NumWorkers, Progress, cancellationToken), givenModel.ModelPath, null);
+        }
+
+        var export = ExportPipeline.Run(new ExportPipelineConfig
+        {
+            Source = "the prediction config",
+            FromCheckpoint = false,
+            Extractor = config.Extractor!,
+            Transform = config.TransformsPredict,
+            OnnxPath = Path.Combine(config.SaveDir, ExportedModelName),
+            OnnxPathName = "save_dir",
+        });
+        foreach (var note in export.Notes) emit(new PipelineNote(note));
+        emit(new PipelineNote(string.Create(CultureInfo.InvariantCulture,
+            $"exported the extractor to {export.Path}; ONNX Runtime matches TorchSharp within {export.MaxAbsDifference:G3} (max abs)")));
+        using var runtime = new Onnx.OnnxRuntimeExtractor(export.Path, config.Inference.Threads, "the exported model");
+        emit(new ValidationStarted(0, dataset.Count));
+        return new EngineRun(EmbeddingExtraction.Run(runtime.Extract, dataset, config.BatchSize, config.NumWorkers, Progress, cancellationToken), export.Path, export);
+    }
+
+    /// <summary>
+    /// The model of <c>engine.args.model</c>, loaded before any image is decoded: an input size other than what
+    /// transforms_predict makes is an error, another transform in its metadata a note.
+    /// </summary>
+    private static Onnx.OnnxRuntimeExtractor OpenModel(string path, PredictPipelineConfig config, IImageTransform transform, Action<PipelineEvent> emit)
+    {
+        var runtime = new Onnx.OnnxRuntimeExtractor(path, config.Inference.Threads, InferenceEngineSettings.ModelKey);
+        try
+        {
+            ThrowIfInputDiffers(runtime, transform, config.TransformsPredict);
+        }
+        catch
+        {
+            runtime.Dispose();
+            throw;
+        }
+        foreach (var note in TransformNotes(runtime, config.TransformsPredict)) emit(new PipelineNote(note));
+        return runtime;
+    }
+
+    /// <summary>The file name of the model <c>engine: onnxruntime</c> exports into <c>save_dir</c>.</summary>
+    public const string ExportedModelName = "extractor.onnx";
+
+    /// <summary>A model whose fixed input size differs from what transforms_predict makes is an error.</summary>
+    private static void ThrowIfInputDiffers(Onnx.OnnxRuntimeExtractor runtime, IImageTransform transform, Registries.ConfigBlock block)
+    {
+        var size = transform.OutputSize(97, 61);
+        if (size != transform.OutputSize(61, 97)) return;
+        long height = runtime.InputShape[2], width = runtime.InputShape[3];
+        if ((height < 0 || height == size.Height) && (width < 0 || width == size.Width)) return;
+        throw new OmlException(string.Create(CultureInfo.InvariantCulture,
+            $"{runtime.ModelPath} takes {height}x{width} images but {block.Path} = {block.Name} makes {size.Height}x{size.Width}; use the transform the model was exported with (its metadata names it)"));
+    }
+
+    /// <summary>A note when the model's metadata names another transform than transforms_predict.</summary>
+    private static IEnumerable<string> TransformNotes(Onnx.OnnxRuntimeExtractor runtime, Registries.ConfigBlock block)
+    {
+        if (!runtime.Metadata.TryGetValue(Onnx.OnnxMetadataKeys.Transform, out var exported) || exported == block.Name) yield break;
+        yield return $"{runtime.ModelPath} was exported for the transform {exported} {runtime.Metadata.GetValueOrDefault(Onnx.OnnxMetadataKeys.TransformArgs)}, " +
+                     $"but {block.Path} = {block.Name}: the embeddings may not be what the model was trained for";
     }
 
     /// <summary><c>embeddings.npy</c>, <c>paths.csv</c> and OML's <c>predictions.json</c>, each atomically.</summary>

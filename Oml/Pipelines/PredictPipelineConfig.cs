@@ -7,7 +7,8 @@ namespace Oml.Pipelines;
 /// The keys OML's prediction pipeline reads (<c>oml/lightning/pipelines/predict.py: extractor_prediction_pipeline</c>): every image under <c>data_dir</c> (jpg, jpeg, png, any case;
 /// this version also takes bmp, gif, webp), or instead the rows of a dataframe (<c>dataframe</c>, with
 /// <c>dataset_root</c>); embeddings go to <c>save_dir</c>. A training or validation config also predicts: keys only
-/// those read are accepted and noted.
+/// those read are accepted and noted. <c>engine</c> (not OML's) chooses TorchSharp or ONNX Runtime
+/// (<see cref="InferenceEngineSettings"/>).
 /// </summary>
 public sealed record PredictPipelineConfig
 {
@@ -18,7 +19,12 @@ public sealed record PredictPipelineConfig
     public required ConfigBlock TransformsPredict { get; init; }
     public required int BatchSize { get; init; }
     public required int NumWorkers { get; init; }
-    public required ConfigBlock Extractor { get; init; }
+
+    /// <summary>The extractor block; null only when <see cref="Inference"/> names an ONNX model to run instead.</summary>
+    public required ConfigBlock? Extractor { get; init; }
+
+    /// <summary>What computes the embeddings (<c>engine</c>): TorchSharp (default) or ONNX Runtime.</summary>
+    public InferenceEngineSettings Inference { get; init; } = InferenceEngineSettings.Torch;
     public required string SaveDir { get; init; }
 
     /// <summary><c>max_image_pixels</c>, as training and validation read it (<see cref="ValidationSettings.MaxImagePixels"/>).</summary>
@@ -63,6 +69,14 @@ public sealed record PredictPipelineConfig
         var notes = new List<string>(loaded.Notes);
         var engine = EngineSettings.Read(root);
         notes.AddRange(engine.Notes);
+        var inference = InferenceEngineSettings.Read(root);
+        var extractor = inference.Model is null
+            ? root.GetRequiredBlock("extractor", "{name: resnet, args: {arch: resnet18, weights: path/to/best.ckpt}}")
+            : root.GetBlock("extractor");
+        if (inference.Model is not null && extractor is not null)
+        {
+            notes.Add($"{InferenceEngineSettings.ModelKey} = {inference.Model} is run; the extractor block is not used");
+        }
         var config = new PredictPipelineConfig
         {
             Engine = engine,
@@ -72,7 +86,8 @@ public sealed record PredictPipelineConfig
             TransformsPredict = root.GetRequiredBlock("transforms_predict", "{name: norm_resize_torch, args: {im_size: 224}}"),
             BatchSize = root.GetInt("bs"),
             NumWorkers = root.GetInt("num_workers", 0),
-            Extractor = root.GetRequiredBlock("extractor", "{name: resnet, args: {arch: resnet18, weights: path/to/best.ckpt}}"),
+            Extractor = extractor,
+            Inference = inference,
             SaveDir = root.GetString("save_dir", "."),
             MaxImagePixels = ValidationSettings.ReadMaxImagePixels(root),
             Values = loaded.Values,

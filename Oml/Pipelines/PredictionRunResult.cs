@@ -21,6 +21,15 @@ public sealed record PredictionRunResult(int Images, int Dimensions, string Embe
     /// <summary>The dataframe the rows belong to (for image paths); null when not kept.</summary>
     public DatasetFrame? Frame { get; init; }
 
+    /// <summary>What computed the embeddings (config key <c>engine</c>).</summary>
+    public InferenceEngine Engine { get; init; } = InferenceEngine.Torch;
+
+    /// <summary>The ONNX model ONNX Runtime ran (<see cref="InferenceEngine.OnnxRuntime"/>), else null.</summary>
+    public string? OnnxModel { get; init; }
+
+    /// <summary>The export of the extractor block that ran, when the engine exported it (no <c>engine.args.model</c>).</summary>
+    public Onnx.OnnxExportResult? OnnxExport { get; init; }
+
     /// <summary>Label of each row when the input was a dataframe, else null (a folder of images has no labels).</summary>
     public IReadOnlyList<long>? Labels { get; init; }
 }

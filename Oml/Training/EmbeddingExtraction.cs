@@ -18,16 +18,39 @@ public static class EmbeddingExtraction
         Action<int, int>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        var wasTraining = extractor.training;
+        extractor.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            return Run(images => extractor.forward(images.to(device)), dataset, batchSize, workers, progress, cancellationToken);
+        }
+        finally
+        {
+            extractor.train(wasTraining);
+        }
+    }
+
+    /// <summary>
+    /// The same with any forward pass from CPU images [B, 3, H, W] to features [B, D] (e.g. an ONNX model in ONNX
+    /// Runtime); the caller sets its inference mode.
+    /// </summary>
+    public static Tensor Run(
+        Func<Tensor, Tensor> forward,
+        ImageDataset dataset,
+        int batchSize,
+        int workers,
+        Action<int, int>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(forward);
         if (dataset.Count == 0) throw new OmlException("there are no images to embed");
         var batches = Enumerable.Range(0, (dataset.Count + batchSize - 1) / batchSize)
             .Select(b => Enumerable.Range(b * batchSize, Math.Min(batchSize, dataset.Count - b * batchSize)).ToArray())
             .ToArray();
-        var wasTraining = extractor.training;
-        extractor.eval();
         Tensor? output = null;
         try
         {
-            using var noGrad = no_grad();
             using var loader = new TrainBatchLoader(dataset, batches, epoch: 0, workers);
             var done = 0;
             while (loader.Next() is { } batch)
@@ -36,7 +59,7 @@ public static class EmbeddingExtraction
                 using (NewDisposeScope())
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var features = extractor.forward(batch.Images.to(device)).to(CPU).to(ScalarType.Float32);
+                    var features = forward(batch.Images).to(CPU).to(ScalarType.Float32);
                     if (features.ndim != 2 || features.shape[0] != batch.Rows.Length)
                     {
                         throw new OmlException($"the extractor returned shape [{string.Join(", ", features.shape)}] for {batch.Rows.Length} images; expected [{batch.Rows.Length}, feat_dim]");
@@ -53,10 +76,6 @@ public static class EmbeddingExtraction
         {
             output?.Dispose();
             throw;
-        }
-        finally
-        {
-            extractor.train(wasTraining);
         }
     }
 }

@@ -23,6 +23,8 @@ public static class ResultViews
 
     public static PredictionView View(this PredictionRunResult run) => new(run);
 
+    public static OnnxExportView View(this Onnx.OnnxExportResult export) => new(export);
+
     /// <summary>The history charts (loss per epoch and per step, each metric per epoch).</summary>
     public static HistoryView HistoryView(this TrainRunResult run) => new(run.History, run.StepLosses);
 

@@ -32,6 +32,10 @@ switch (args.FirstOrDefault())
         return RerankQualityBenchmark.Run(args.Skip(1).ToArray());
     case "rerank-cost":
         return RerankCostBenchmark.Run(args.Skip(1).ToArray());
+    case "onnx-predict":
+        return OnnxPredictBenchmark.Run(args.Skip(1).ToArray());
+    case "onnx-predict-worker": // one engine at one size of `onnx-predict`, started by it in a fresh process
+        return OnnxPredictBenchmark.Worker(args.Skip(1).ToArray());
     case "main-job":
         return MainJobBenchmark.Run(args.Skip(1).ToArray());
     default:
@@ -45,6 +49,7 @@ switch (args.FirstOrDefault())
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- quality [--seeds 3] [--datasets mock,fashion-mnist] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- rerank-quality [--seeds 3] [--epochs 30] [--datasets mock,fashion-mnist] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- rerank-cost [--queries 16] [--top-n 3,5,10] [--batch-sizes 8,32,128] [--repeats 3] [--threads 2] [--no-decode] [--no-results-file]");
+        Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- onnx-predict [--images 512] [--sizes 64,224] [--repeats 3] [--threads 2] [--batch 128] [--quick] [--no-results-file]");
         Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/Oml.Benchmarks -- main-job [--seeds 3] [--recipes main,scratch] [--threads 2] [--quick] [--no-results-file]");
         return 2;
 }
