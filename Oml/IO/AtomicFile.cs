@@ -26,14 +26,15 @@ public static class AtomicFile
             using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
             write(stream);
             stream.Flush(flushToDisk: true);
-        });
+        }, verify);
     }
 
     /// <summary>
     /// The same for a writer that takes a file name (a native library's save): <paramref name="writeTo"/> writes the
-    /// temporary file it is given, which is then flushed to disk and renamed over <paramref name="path"/>.
+    /// temporary file it is given, which is then flushed to disk, handed to <paramref name="verify"/> when given, and
+    /// renamed over <paramref name="path"/>.
     /// </summary>
-    public static void WriteFile(string path, Action<string> writeTo)
+    public static void WriteFile(string path, Action<string> writeTo, Action<string>? verify = null)
     {
         ArgumentNullException.ThrowIfNull(writeTo);
         var full = Path.GetFullPath(path);
