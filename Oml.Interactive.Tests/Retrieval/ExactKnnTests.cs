@@ -276,6 +276,20 @@ public sealed class ExactKnnTests
         Assert.Contains("gallery embeddings contain NaN or infinite values (first at gallery 3)", e.Message);
     }
 
+    [Fact]
+    public void APreparedGalleryNamesItsOwnNonFiniteRow()
+    {
+        using var scope = NewDisposeScope();
+        var g = ones(5, 3);
+        g[3, 0] = tensor(float.NaN);
+        var e = Assert.Throws<OmlException>(() => ExactKnn.PrepareGallery(g));
+        Assert.Contains("gallery embeddings contain NaN or infinite values (first at gallery 3)", e.Message);
+        using var prepared = ExactKnn.PrepareGallery(ones(5, 3));
+        var q = ones(2, 3);
+        q[1, 2] = tensor(float.NegativeInfinity);
+        Assert.Contains("query embeddings contain NaN or infinite values (first at query 1)", Assert.Throws<OmlException>(() => ExactKnn.Search(q, prepared, 2)).Message);
+    }
+
     /// <summary>Finite values so large that their squared norms overflow are not mistaken for non-finite ones.</summary>
     [Fact]
     public void HugeFiniteEmbeddingsAreNotAnError()

@@ -37,7 +37,8 @@ public static class ExactKnn
             var galleryNorms = same ? queryNorms : SquaredNorms(g);
             // a NaN or infinite entry makes its row's squared norm NaN or infinite, so finite norms clear the inputs
             // without a pass over them; otherwise look for the entry (the norm may only have overflowed)
-            if (!AllFinite(queryNorms) || !AllFinite(galleryNorms)) CheckFinite(queries, gallery);
+            if (!AllFinite(queryNorms)) CheckFinite("query", queries);
+            if (!AllFinite(galleryNorms)) CheckFinite("gallery", gallery);
             return Scan(q, queryNorms, g, galleryNorms, k, distance, exclusions, options, observer);
         }
     }
@@ -50,7 +51,7 @@ public static class ExactKnn
         using var scope = NewDisposeScope();
         var rows = Prepare(gallery, distance);
         var norms = SquaredNorms(rows);
-        if (!AllFinite(norms)) CheckFinite(gallery, gallery);
+        if (!AllFinite(norms)) CheckFinite("gallery", gallery);
         return new PreparedGallery(rows.MoveToOuterDisposeScope(), norms, distance);
     }
 
@@ -72,7 +73,7 @@ public static class ExactKnn
         {
             var q = Prepare(queries, gallery.Distance);
             var queryNorms = SquaredNorms(q);
-            if (!AllFinite(queryNorms)) CheckFinite(queries, gallery.Rows);
+            if (!AllFinite(queryNorms)) CheckFinite("query", queries);
             return Scan(q, queryNorms, gallery.Rows, gallery.SquaredNorms, k, gallery.Distance, exclusions, options, observer);
         }
     }
@@ -114,10 +115,7 @@ public static class ExactKnn
                     block.addmm_(queryBlock, galleryBlockT, beta: 0, alpha: 1);
                 }
                 var chunk = new ChunkScan(bufferAddress, qs, gs, cols, distance, queryNorms, galleryNorms, heaps, exclusions, observer);
-                // one row of queries: the selection is too short to share between threads
-                if (rows == 1) chunk.ScanRowMaybeObserved(0, keyBuffers, distanceBuffers);
-                else if (observer is null) Parallel.For(0, rows, parallel, chunk.ScanRow);
-                else Parallel.For(0, rows, parallel, row => chunk.ScanRowObserved(row, keyBuffers.Value!, distanceBuffers.Value!));
+                chunk.ScanRows(rows, parallel, keyBuffers, distanceBuffers);
             }
         }
         return heaps.ToResult(squareRoot: distance == DistanceKind.Euclidean);
@@ -126,8 +124,8 @@ public static class ExactKnn
     /// <summary>
     /// float32, contiguous, CPU, starting on a 64-byte boundary; L2-normalised for cosine.
     /// The matrix product's last bits depend on where its operands start: a block starting 4 bytes off a 16-byte
-    /// boundary sums in another order than the same block aligned (51 of 49 x 33 products differed in their last
-    /// bit). Tensors made from a .NET array share the array's memory, which the runtime aligns to 8 bytes only, so
+    /// boundary sums in another order than the same block aligned (51 of a 7 x 33 block's 231 products differed in
+    /// their last bit). Tensors made from a .NET array share the array's memory, which the runtime aligns to 8 bytes only, so
     /// one search run twice on equal inputs could differ in the 7th digit. Starting every prepared matrix on a
     /// 64-byte boundary (LibTorch's own allocations do) makes each block's alignment a function of the chunk
     /// position and the width alone, so equal inputs and options give equal floats.
@@ -158,16 +156,14 @@ public static class ExactKnn
     }
 
     /// <summary>Throws when an embedding is NaN or infinite, naming the first such row.</summary>
-    private static void CheckFinite(Tensor queries, Tensor gallery)
+    /// <summary>Throws when an embedding of <paramref name="x"/> (the <paramref name="name"/> side) is NaN or infinite, naming the first such row.</summary>
+    private static void CheckFinite(string name, Tensor x)
     {
-        foreach (var (name, x) in new[] { ("query", queries), ("gallery", gallery) })
+        using var finite = isfinite(x).all(1);
+        if (!finite.all().item<bool>())
         {
-            using var finite = isfinite(x).all(1);
-            if (!finite.all().item<bool>())
-            {
-                using var bad = finite.logical_not().nonzero();
-                throw new OmlException($"the {name} embeddings contain NaN or infinite values (first at {name} {bad[0][0].item<long>()}); fix the model or the file before validation");
-            }
+            using var bad = finite.logical_not().nonzero();
+            throw new OmlException($"the {name} embeddings contain NaN or infinite values (first at {name} {bad[0][0].item<long>()}); fix the model or the file before validation");
         }
     }
 
@@ -289,10 +285,16 @@ public static class ExactKnn
             }
         }
 
-        public void ScanRowMaybeObserved(int row, ThreadLocal<float[]> keyBuffers, ThreadLocal<float[]> distanceBuffers)
+        /// <summary>Every row of the block, on the threads of <paramref name="parallel"/>; one row (a single query) on the calling thread.</summary>
+        public void ScanRows(int rows, ParallelOptions parallel, ThreadLocal<float[]> keyBuffers, ThreadLocal<float[]> distanceBuffers)
         {
-            if (observer is null) ScanRow(row);
-            else ScanRowObserved(row, keyBuffers.Value!, distanceBuffers.Value!);
+            if (observer is null)
+            {
+                if (rows == 1) ScanRow(0);
+                else Parallel.For(0, rows, parallel, ScanRow);
+            }
+            else if (rows == 1) ScanRowObserved(0, keyBuffers.Value!, distanceBuffers.Value!);
+            else Parallel.For(0, rows, parallel, row => ScanRowObserved(row, keyBuffers.Value!, distanceBuffers.Value!));
         }
 
         /// <summary>Offers the items of one vector of keys (items j.. of the chunk) that can enter, in order.</summary>
