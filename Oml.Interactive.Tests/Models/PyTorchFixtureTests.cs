@@ -47,6 +47,8 @@ public sealed class PyTorchFixtureTests
     [InlineData("resnet34")]
     [InlineData("resnet50")]
     [InlineData("resnet50_projector")]
+    [InlineData("resnet101")]
+    [InlineData("resnet152")]
     public void FullSizeResnetHasTorchvisionKeysAndShapes(string arch)
     {
         using var model = new ResnetExtractor(arch, removeFc: false);
@@ -61,6 +63,22 @@ public sealed class PyTorchFixtureTests
     {
         using var model = new ViTExtractor(arch);
         Assert.Equal(ModelFixtures.Manifest(arch), ModelFixtures.KeysAndShapes(model));
+    }
+
+    [Fact]
+    public void AMocoTrainingCheckpointLoadsItsQueryEncoderAsOmlDoes()
+    {
+        // Fixtures/models/make_moco_fixture.py: the query encoder is resnet_basic_tiny plus MoCo v2's MLP head,
+        // the momentum encoder other values; OML's load_moco_weights keeps the first, remove_fc leaves out the head
+        using var scope = NewDisposeScope();
+        using var model = new ResnetExtractor(ModelFixtures.TinyBasic);
+        ExtractorWeights.Load(model, ModelFixtures.File("moco_tiny.pth.tar"), "extractor.args.weights");
+        model.eval();
+        using (no_grad())
+        {
+            var output = model.Extract(ModelFixtures.Input("resnet_basic_tiny", 32, 32));
+            Assert.InRange(ModelFixtures.MaxAbsDifference(output, ModelFixtures.Expected("resnet_basic_tiny")), 0, Tolerance);
+        }
     }
 
     private static Extractor Build(string caseName) => caseName switch

@@ -63,13 +63,12 @@ public sealed class PairwiseModelRegistryTests
     }
 
     [Fact]
-    public void OmlsBuiltInPairwiseRerankerBlockBuildsAndItsZooWeightsSayTheirArchitectureIsNotHereYet()
+    public void OmlsBuiltInPairwiseRerankerBlockBuildsAndItsMocoWeightsFitItsExtractor()
     {
         var block = BuiltInBlocks.TryLoad("postprocessor", "pairwise_reranker")!;
-        var moco = Assert.Throws<OmlException>(() => PostprocessorBlock.Create(block));
-        Assert.Contains("postprocessor.args.pairwise_model.args.extractor.args.weights = 'resnet50_moco_v2' is a checkpoint of OML's model zoo " +
-                        "that can be downloaded ('oml weights fetch resnet50_moco_v2')", moco.Message);
-        Assert.Contains("load_moco_weights", moco.Message);
+        var extractor = ConfigBlock.FromValue(Nested(block, "args", "pairwise_model", "args")["extractor"], "postprocessor.args.pairwise_model.args.extractor")!;
+        Assert.Equal("resnet50_moco_v2", extractor.Args["weights"]);
+        Assert.Empty(ExtractorBlock.WeightsProblems(extractor));
 
         Nested(block, "args", "pairwise_model", "args", "extractor", "args")["weights"] = null;
         var reranker = Assert.IsType<PairwiseReranker>(PostprocessorBlock.Create(block));

@@ -77,4 +77,31 @@ public sealed class StateDictKeysTests
         Assert.Equal(["blocks.0.weight", "norm.weight", "extra.thing"], match.Renamed.Select(kv => kv.Value));
         Assert.Equal("extra.thing", match.Renamed[2].Key);
     }
+
+    [Fact]
+    public void AMocoTrainingCheckpointKeepsTheQueryEncoderAsOmlsLoadMocoWeightsDoes()
+    {
+        // MoCo's main_moco.py under DistributedDataParallel: both encoders under module., the queue beside them.
+        // Without the rule the momentum encoder would win the tie between the two prefixes (encoder_k sorts first).
+        string[] file = [.. Model.Select(k => "module.encoder_q." + k), .. Model.Select(k => "module.encoder_k." + k), "module.queue", "module.queue_ptr"];
+        var match = StateDictKeys.Match(file, Model);
+        Assert.Equal("module.encoder_q.", match.StrippedPrefix);
+        Assert.Equal(Model.Select(k => "module.encoder_q." + k), match.Renamed.Select(kv => kv.Key));
+        Assert.Equal(Model, match.Renamed.Select(kv => kv.Value));
+        Assert.Equal([.. Model.Select(k => "module.encoder_k." + k), "module.queue", "module.queue_ptr"], match.Dropped);
+
+        // without the DDP wrapper too, and only when both encoders are there
+        Assert.Equal("encoder_q.", StateDictKeys.Match([.. Model.Select(k => "encoder_q." + k), .. Model.Select(k => "encoder_k." + k)], Model).StrippedPrefix);
+        Assert.Empty(StateDictKeys.Match(Model.Select(k => "encoder_k." + k), Model).Dropped);
+        Assert.Equal("encoder_k.", StateDictKeys.Match(Model.Select(k => "encoder_k." + k), Model).StrippedPrefix);
+    }
+
+    [Fact]
+    public void AModelWithBothEncodersKeepsThem()
+    {
+        string[] model = ["encoder_q.w", "encoder_k.w", "queue"];
+        var match = StateDictKeys.Match(model.Select(k => "module." + k), model);
+        Assert.Empty(match.Dropped);
+        Assert.Equal(model, match.Renamed.Select(kv => kv.Value));
+    }
 }

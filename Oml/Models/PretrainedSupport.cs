@@ -4,17 +4,14 @@ using static TorchSharp.torch;
 namespace Oml.Models;
 
 /// <summary>
-/// Which checkpoints of OML's model zoo this library can build and load (a DINO v1 ViT, a torchvision ResNet, the
-/// ViT + MLP of <c>vits16_224_mlp_384_inshop</c>), and whether an extractor has a key's architecture.
+/// Which checkpoints of OML's model zoo this library can build and load (a DINO v1 ViT, a torchvision or MoCo v2 ResNet,
+/// the ViT + MLP of <c>vits16_224_mlp_384_inshop</c>), and whether an extractor has a key's architecture.
 /// </summary>
 public static class PretrainedSupport
 {
     /// <summary>Null when <paramref name="entry"/> loads into an extractor of this library; otherwise what is missing, in words.</summary>
     public static string? MissingArchitecture(ZooEntry entry) => entry switch
     {
-        { Layout: CheckpointLayout.MocoTrainingCheckpoint } =>
-            "OML reads MoCo's training checkpoint with its load_moco_weights (the query encoder's keys, module.encoder_q.*, out of both encoders); " +
-            "that conversion is not in this version",
         { Layout: CheckpointLayout.ClipTorchScript or CheckpointLayout.ClipStateDict } => "CLIP ViTs (extractor vit_clip) are not in this version",
         { Layout: CheckpointLayout.UnicomStateDict } => "Unicom ViTs (extractor vit_unicom) are not in this version",
         { Extractor: "ecapa_tdnn" } => "ECAPA-TDNN is OML's audio extractor; this library works with images",

@@ -142,6 +142,8 @@ RESNETS = {
     "resnet34": (BasicBlock, [3, 4, 6, 3], {}),
     "resnet50": (Bottleneck, [3, 4, 6, 3], {}),
     "resnet50_projector": (Bottleneck, [3, 4, 6, 3], {"num_classes": 128, "projector": True}),
+    "resnet101": (Bottleneck, [3, 4, 23, 3], {}),
+    "resnet152": (Bottleneck, [3, 8, 36, 3], {}),
 }
 
 
@@ -324,7 +326,7 @@ def check_against_torchvision():
     except ImportError:
         print("torchvision not installed: skipping the key / output checks against it")
         return
-    for arch in ("resnet18", "resnet34", "resnet50"):
+    for arch in ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152"):
         block, layers, kw = RESNETS[arch]
         ours = ResNet(block, layers, **kw)
         theirs = getattr(torchvision.models, arch)()
@@ -341,7 +343,7 @@ def check_against_torchvision():
     mlp = torchvision.ops.MLP(16, [12, 8])
     ours = ExtractorWithMLP(nn.Identity(), 16, [12, 8]).projection
     assert [k for k in mlp.state_dict()] == [k for k in ours.state_dict()], "MLP keys differ from torchvision.ops.MLP"
-    print("torchvision", torchvision.__version__, ": resnet18/34/50 keys and shapes, resnet18 output and MLP keys match")
+    print("torchvision", torchvision.__version__, ": resnet18/34/50/101/152 keys and shapes, resnet18 output and MLP keys match")
 
 
 def main():
