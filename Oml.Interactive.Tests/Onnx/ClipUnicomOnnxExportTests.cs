@@ -48,6 +48,19 @@ public sealed class ClipUnicomOnnxExportTests(ITestOutputHelper output) : TempDi
         Assert.False(File.Exists(Dir.File("m.onnx")));
     }
 
+    [Fact]
+    public void WeightsOverProtobufsTwoGigabytesAreRefused()
+    {
+        // Unicom's ViT-L/14 is 570 M weights (2.3 GB in float32); the tiny one against a limit its size less one float
+        using var unicom = new ViTUnicomExtractor(ClipUnicomFixtures.TinyUnicom);
+        var bytes = unicom.state_dict().Values.Where(t => t.is_floating_point()).Sum(t => t.numel()) * 4;
+        ExtractorOnnxGraph.EnsureFitsOneFile(unicom, bytes);
+        var e = Assert.Throws<OmlException>(() => ExtractorOnnxGraph.EnsureFitsOneFile(unicom, bytes - 4));
+        Assert.StartsWith("vit_unicom (patch 8, dim 32, depth 2, 2 heads, 32 px) cannot be exported to ONNX: its weights take 0.00 GB in float32", e.Message);
+        Assert.EndsWith("an ONNX file over 2 GB needs them as external data, which this export does not write", e.Message);
+        Assert.Equal(int.MaxValue, ExtractorOnnxGraph.MaxWeightBytes);
+    }
+
     private OnnxExportResult AssertExportMatches(Extractor extractor, string name)
     {
         var path = Dir.File("model.onnx");

@@ -44,6 +44,22 @@ internal static class ExtractorOnnxGraph
         }
     }
 
+    /// <summary>Protobuf's limit for one message, which an ONNX file without external data is.</summary>
+    public const long MaxWeightBytes = int.MaxValue;
+
+    /// <summary>
+    /// Throws when <paramref name="extractor"/>'s weights in float32 exceed <paramref name="maxBytes"/> (default
+    /// <see cref="MaxWeightBytes"/>): e.g. Unicom's ViT-L/14, whose feature head alone is 268 M weights (604 M at 336 px).
+    /// </summary>
+    public static void EnsureFitsOneFile(Extractor extractor, long maxBytes = MaxWeightBytes)
+    {
+        var bytes = extractor.state_dict().Values.Where(t => t.is_floating_point()).Sum(t => t.numel()) * 4;
+        if (bytes <= maxBytes) return;
+        throw new OmlException(string.Create(CultureInfo.InvariantCulture,
+            $"{Describe(extractor)} cannot be exported to ONNX: its weights take {bytes / 1e9:F2} GB in float32") +
+            ", and an ONNX file over 2 GB needs them as external data, which this export does not write");
+    }
+
     /// <summary>
     /// Throws unless <paramref name="size"/> fits <paramref name="extractor"/>: a CLIP's positional embedding and a Unicom
     /// ViT's head fix the image size, so their ONNX input has that size only.

@@ -51,6 +51,7 @@ public static class OnnxExport
         options ??= new OnnxExportOptions();
         var clock = Stopwatch.StartNew();
         ExtractorOnnxGraph.EnsureSupported(extractor);
+        ExtractorOnnxGraph.EnsureFitsOneFile(extractor);
         var notes = new List<string>();
         var size = InputSize(extractor, options, notes);
         ExtractorOnnxGraph.EnsureInputSize(extractor, size);
