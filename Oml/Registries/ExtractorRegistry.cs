@@ -12,11 +12,12 @@ namespace Oml.Registries;
 /// <item><c>extractor_with_mlp</c>: extractor (a nested block), mlp_features (required), weights (null),
 /// train_backbone (<b>true</b>; OML's default false freezes the backbone without saying so).</item>
 /// <item><c>vit_clip</c>: arch (vitb16_224 | vitb32_224 | vitl14_224 | vitl14_336, required), normalise_features (<b>true</b>,
-/// OML's default), weights (null, a file: an OpenAI TorchScript archive, a whole CLIP's or the image tower's state dict).
-/// Takes arch-sized images only (224 or 336 px).</item>
+/// OML's default), weights (null, a zoo key such as openai_vitb16_224 or sber_vitb32_224, or a file: an OpenAI TorchScript
+/// archive, a whole CLIP's state dict, of which the visual.* part is taken, or the image tower's own). Takes arch-sized
+/// images only (224 or 336 px).</item>
 /// <item><c>vit_unicom</c>: arch (vitb32_unicom | vitb16_unicom | vitl14_unicom | vitl14_336px_unicom, required),
-/// normalise_features (required, as in OML), weights (null), use_gradient_ckpt (accepted; it changes no number).
-/// Takes arch-sized images only (224 or 336 px).</item>
+/// normalise_features (required, as in OML), weights (null, a zoo key such as vitb32_unicom, or a file: Unicom's fp16 state
+/// dict), use_gradient_ckpt (accepted; it changes no number). Takes arch-sized images only (224 or 336 px).</item>
 /// </list>
 /// Every extractor also takes <c>detach_norm</c> (false): true reproduces OML's normalisation, which stops the
 /// gradient through the norm.
