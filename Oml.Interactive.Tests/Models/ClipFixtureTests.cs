@@ -62,6 +62,17 @@ public sealed class ClipFixtureTests(ITestOutputHelper output) : TempDirectoryTe
         Assert.Contains("proj", string.Join("\n", e.Details));
     }
 
+    [Fact]
+    public void EveryParameterLearns()
+    {
+        using var model = new ViTClipExtractor(ClipUnicomFixtures.TinyClip, FeatureNormalisation.L2);
+        model.train();
+        using var x = randn(2, 3, 32, 32);
+        using var loss = model.Extract(x).pow(3).sum();
+        loss.backward();
+        Assert.All(model.named_parameters(), p => Assert.True(p.parameter.grad is { } g && g.abs().sum().item<float>() > 0, p.name));
+    }
+
     [Theory]
     [InlineData("vitb16_224")]
     [InlineData("vitb32_224")]

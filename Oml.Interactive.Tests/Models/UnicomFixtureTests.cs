@@ -59,6 +59,17 @@ public sealed class UnicomFixtureTests(ITestOutputHelper output) : TempDirectory
         Assert.False(train1.allclose(train2, 1e-6, 1e-6)); // random drop path (the batch norms alone would repeat)
     }
 
+    [Fact]
+    public void EveryParameterLearns()
+    {
+        using var model = new ViTUnicomExtractor(ClipUnicomFixtures.TinyUnicom, FeatureNormalisation.L2);
+        model.train();
+        using var x = randn(4, 3, 32, 32);
+        using var loss = model.Extract(x).pow(3).sum();
+        loss.backward();
+        Assert.All(model.named_parameters(), p => Assert.True(p.parameter.grad is { } g && g.abs().sum().item<float>() > 0, p.name));
+    }
+
     [Theory]
     [InlineData("vitb32_unicom", 512)]
     [InlineData("vitb16_unicom", 768)]
