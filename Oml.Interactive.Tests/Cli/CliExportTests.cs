@@ -48,7 +48,7 @@ public sealed class CliExportTests(OnnxPipelineFixture fixture) : TempDirectoryT
     {
         AssertUserError(Oml(Dir.Path, "export", "missing/best.ckpt", "--onnx", "m.onnx"), "missing/best.ckpt does not exist; give a checkpoint of oml train");
         AssertUserError(Oml(Dir.Path, "export", fixture.Checkpoint), "--onnx <PATH> is required");
-        AssertUserError(Oml(Dir.Path, "export", fixture.TrainConfig, "extractor=vit_clip", "--onnx", "m.onnx"), "extractor 'vit_clip' is not available");
+        AssertUserError(Oml(Dir.Path, "export", fixture.TrainConfig, "extractor=vit_clip", "--onnx", "m.onnx"), "vit_clip takes 224x224 images only, so its ONNX input is 224 px, not 32");
         AssertUserError(Oml(Dir.Path, "export", fixture.Checkpoint, "--onnx", "."), "--onnx: . is a folder, not a file");
         var readOnly = UnwritableFolder.In(Dir);
         AssertUserError(Oml(Dir.Path, "export", fixture.Checkpoint, "--onnx", Path.Combine(readOnly, "sub", "m.onnx")), "--onnx: cannot create the folder");

@@ -10,7 +10,7 @@ public class ImageTransformRegistryTests
     {
         Assert.Equal(
             ["augs_albu", "augs_hypvit_torch", "augs_mlnet", "augs_torch", "norm_albu", "norm_resize_albu", "norm_resize_albu_clip",
-             "norm_resize_hypvit_torch", "norm_resize_mlnet", "norm_resize_torch", "norm_torch"],
+             "norm_resize_hypvit_torch", "norm_resize_mlnet", "norm_resize_torch", "norm_torch", "unicom_transforms"],
             ImageTransformRegistry.CreateDefault().Names);
     }
 

@@ -37,7 +37,10 @@ public sealed class ExtractorRegistryTests
     [InlineData("vit", "arch: vits16\nweights: no/such/file.pth", "the weights file no/such/file.pth does not exist")]
     [InlineData("resnet", "arch: resnet19", "resnet19")]
     [InlineData("resnet", "arch: resnet18\ngem: 3", "did you mean 'gem_p'")]
-    [InlineData("vit_clip", "arch: vitb16_224", "not available in this version")]
+    [InlineData("vit_clip", "arch: vitb16", "extractor.args.arch = vitb16 is not valid: expected one of vitb16_224, vitb32_224, vitl14_224, vitl14_336")]
+    [InlineData("vit_unicom", "arch: vitb32_unicom", "extractor.args.normalise_features is required for vit_unicom")]
+    [InlineData("vit_unicom", "normalise_features: true", "extractor.args.arch = null is not valid: expected one of vitb32_unicom, vitb16_unicom")]
+    [InlineData("vit_clip", "arch: vitb32_224\nweights: openai_vitb16_224", "'openai_vitb16_224' holds the weights of {name: vit_clip, args: {arch: vitb16_224}}")]
     [InlineData("extractor_with_mlp", "mlp_features: [8]\nweights: a.pth\nextractor: {name: resnet, args: {arch: resnet18, weights: b.pth}}", "both set")]
     public void MistakesNameTheArgument(string name, string yaml, string expected)
     {

@@ -107,7 +107,7 @@ public sealed class ExportPipelineTests(OnnxPipelineFixture fixture, ITestOutput
         Assert.Contains("transforms_predict = augs_torch is a random training augmentation", augmentation.Message);
 
         var clip = Assert.Throws<OmlException>(() => ExportPipeline.Run(fixture.TrainConfig, Dir.File("m.onnx"), "extractor=vit_clip"));
-        Assert.Contains("extractor 'vit_clip' is not available", clip.Message);
+        Assert.Equal("vit_clip takes 224x224 images only, so its ONNX input is 224 px, not 32; choose an input size of 224 (or a transform that makes 224x224 images)", clip.Message);
 
         var missingWeights = Assert.Throws<OmlException>(() => ExportPipeline.Run(fixture.TrainConfig, Dir.File("m.onnx"), "extractor.args.weights=gone.ckpt"));
         Assert.Contains("the weights file gone.ckpt does not exist", missingWeights.Message);

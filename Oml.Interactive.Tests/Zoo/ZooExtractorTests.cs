@@ -26,8 +26,6 @@ public sealed class ZooExtractorTests : TempDirectoryTest, IDisposable
 
     [Theory]
     [InlineData("vits14_dinov2", "vit", "vits14", "DINOv2 ViTs (arch vits14) are not in this version")]
-    [InlineData("openai_vitb16_224", "vit_clip", "vitb16_224", "CLIP ViTs (extractor vit_clip) are not in this version")]
-    [InlineData("vitl14_336px_unicom", "vit_unicom", "vitl14_336px_unicom", "Unicom ViTs (extractor vit_unicom) are not in this version")]
     [InlineData("ecapa_tdnn_taoruijie", "ecapa_tdnn", "ecapa_tdnn_taoruijie", "OML's audio extractor")]
     public void AKeyWhoseArchitectureIsNotHereCanBeFetchedButNotBuilt(string key, string name, string arch, string why)
     {
@@ -45,10 +43,12 @@ public sealed class ZooExtractorTests : TempDirectoryTest, IDisposable
     }
 
     [Fact]
-    public void TheKeysWhoseArchitectureIsHereAreTheDinoVitsOmlsVitsAndTorchvisionsResnets()
+    public void TheKeysWhoseArchitectureIsHereAreTheDinoVitsOmlsVitsClipUnicomAndTorchvisionsResnets()
     {
         Assert.Equal(["vits16_dino", "vits8_dino", "vitb16_dino", "vitb8_dino", "vits16_inshop", "vits16_sop", "vits16_cub", "vits16_cars",
-                      "vits16_224_mlp_384_inshop", "resnet50_moco_v2", "resnet18_imagenet1k_v1", "resnet34_imagenet1k_v1", "resnet50_imagenet1k_v1",
+                      "vits16_224_mlp_384_inshop", "openai_vitb16_224", "openai_vitb32_224", "openai_vitl14_224", "sber_vitb16_224",
+                      "sber_vitb32_224", "sber_vitl14_224", "vitb32_unicom", "vitb16_unicom", "vitl14_unicom", "vitl14_336px_unicom", "resnet50_moco_v2",
+                      "resnet18_imagenet1k_v1", "resnet34_imagenet1k_v1", "resnet50_imagenet1k_v1",
                       "resnet101_imagenet1k_v1", "resnet152_imagenet1k_v1"],
             PretrainedSupport.SupportedKeys(ZooTable.Entries));
     }

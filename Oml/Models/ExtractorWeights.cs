@@ -11,7 +11,8 @@ namespace Oml.Models;
 /// file (OML checkpoints included: <c>state_dict</c> nesting, prefixes and <c>criterion.*</c> keys are handled), or
 /// a key of OML's model zoo (<see cref="PretrainedWeights"/>: a local file of that name first, then the cache, then a
 /// download), or the offline key <c>resnet18_mlnet_imagenet</c> (converted once and cached). As in OML, a ResNet
-/// built with <c>remove_fc</c> leaves out the file's <c>fc.*</c> keys.
+/// built with <c>remove_fc</c> leaves out the file's <c>fc.*</c> keys, and a CLIP takes the <c>visual.*</c> part of a
+/// whole CLIP's file (an OpenAI TorchScript archive or a ruCLIP state dict, <see cref="ClipCheckpoint"/>).
 /// </summary>
 public static class ExtractorWeights
 {
@@ -57,7 +58,8 @@ public static class ExtractorWeights
             return;
         }
         using var stateDict = StateDictFile.Read(weights);
-        ModuleWeights.Load(extractor, stateDict, strict: true, ModuleWeights.StrictAdvice, HeadLeftOut(extractor));
+        var toLoad = extractor is ViTClipExtractor ? ClipCheckpoint.VisualPart(stateDict) : stateDict;
+        ModuleWeights.Load(extractor, toLoad, strict: true, ModuleWeights.StrictAdvice, HeadLeftOut(extractor));
     }
 
     /// <summary>OML's ResnetExtractor drops <c>fc.weight</c> / <c>fc.bias</c> (and leaves a projector unused) when built with remove_fc.</summary>

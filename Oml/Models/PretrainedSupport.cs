@@ -5,20 +5,20 @@ namespace Oml.Models;
 
 /// <summary>
 /// Which checkpoints of OML's model zoo this library can build and load (a DINO v1 ViT, a torchvision or MoCo v2 ResNet,
-/// the ViT + MLP of <c>vits16_224_mlp_384_inshop</c>), and whether an extractor has a key's architecture.
+/// the ViT + MLP of <c>vits16_224_mlp_384_inshop</c>, the CLIP and Unicom ViTs), and whether an extractor has a key's architecture.
 /// </summary>
 public static class PretrainedSupport
 {
     /// <summary>Null when <paramref name="entry"/> loads into an extractor of this library; otherwise what is missing, in words.</summary>
     public static string? MissingArchitecture(ZooEntry entry) => entry switch
     {
-        { Layout: CheckpointLayout.ClipTorchScript or CheckpointLayout.ClipStateDict } => "CLIP ViTs (extractor vit_clip) are not in this version",
-        { Layout: CheckpointLayout.UnicomStateDict } => "Unicom ViTs (extractor vit_unicom) are not in this version",
         { Extractor: "ecapa_tdnn" } => "ECAPA-TDNN is OML's audio extractor; this library works with images",
         { Extractor: "vit" or "extractor_with_mlp" } when !ViTSpec.Archs.ContainsKey(entry.Arch) =>
             $"DINOv2 ViTs (arch {entry.Arch}) are not in this version; the vit extractor builds {string.Join(", ", ViTSpec.Archs.Keys)}",
         { Extractor: "resnet" } when !ResnetSpec.ArchNames.ContainsKey(entry.Arch) => $"ResNet arch {entry.Arch} is not in this version",
-        { Extractor: "vit" or "resnet" or "extractor_with_mlp" } => null,
+        { Extractor: "vit_clip" } when !ClipSpec.Archs.ContainsKey(entry.Arch) => $"CLIP arch {entry.Arch} is not in this version",
+        { Extractor: "vit_unicom" } when !UnicomSpec.Archs.ContainsKey(entry.Arch) => $"Unicom arch {entry.Arch} is not in this version",
+        { Extractor: "vit" or "resnet" or "extractor_with_mlp" or "vit_clip" or "vit_unicom" } => null,
         _ => $"extractor {entry.Extractor} is not in this version",
     };
 
@@ -45,6 +45,8 @@ public static class PretrainedSupport
             "vit" => IsVit(extractor, entry.Arch),
             "resnet" => extractor is ResnetExtractor r && r.Spec.Matches(ResnetSpec.ForArch(ResnetSpec.ParseArch(entry.Arch))),
             "extractor_with_mlp" => extractor is ExtractorWithMlp m && IsVit(m.Backbone, entry.Arch) && m.MlpFeatures.SequenceEqual(entry.MlpFeatures),
+            "vit_clip" => extractor is ViTClipExtractor c && c.Spec == ClipSpec.ForArch(entry.Arch),
+            "vit_unicom" => extractor is ViTUnicomExtractor u && u.Spec == UnicomSpec.ForArch(entry.Arch),
             _ => false,
         };
         return fits ? null : $"{configPath} = '{entry.Key}' holds the weights of {ExpectedBlock(entry)}; they do not fit {Describe(extractor)}";
@@ -56,6 +58,8 @@ public static class PretrainedSupport
     {
         ViTExtractor v => $"a ViT with patch {v.Spec.PatchSize}, dim {v.Spec.Dim}, depth {v.Spec.Depth}",
         ResnetExtractor r => $"a ResNet with blocks [{string.Join(", ", r.Spec.BlocksPerStage)}]{(r.Spec.ProjectorHead ? " and a projector head" : "")}",
+        ViTClipExtractor c => $"a CLIP ViT with patch {c.Spec.PatchSize}, width {c.Spec.Width}, {c.Spec.Layers} layers, {c.Spec.InputResolution} px",
+        ViTUnicomExtractor u => $"a Unicom ViT with patch {u.Spec.PatchSize}, dim {u.Spec.Dim}, depth {u.Spec.Depth}, {u.Spec.InputSize} px",
         ExtractorWithMlp m => $"an extractor_with_mlp ({Describe(m.Backbone)}, mlp [{string.Join(", ", m.MlpFeatures)}])",
         _ => extractor.GetType().Name,
     };

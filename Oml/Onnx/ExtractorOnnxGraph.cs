@@ -6,12 +6,13 @@ namespace Oml.Onnx;
 
 /// <summary>
 /// The ONNX nodes of an extractor's whole forward: the network (<see cref="ResnetExtractor"/>, <see cref="ViTExtractor"/>,
-/// or an <see cref="ExtractorWithMlp"/> over either), then the extractor's <see cref="FeatureNormalisation"/>.
+/// <see cref="ViTClipExtractor"/>, <see cref="ViTUnicomExtractor"/>, or an <see cref="ExtractorWithMlp"/> over one), then the extractor's <see cref="FeatureNormalisation"/>.
 /// </summary>
 internal static class ExtractorOnnxGraph
 {
     /// <summary>What the export supports, for messages.</summary>
-    public const string Supported = "resnet (ResnetExtractor, any arch or ResnetSpec), vit (ViTExtractor, any arch or ViTSpec) and extractor_with_mlp (ExtractorWithMlp) over either";
+    public const string Supported = "resnet (ResnetExtractor, any arch or ResnetSpec), vit (ViTExtractor, any arch or ViTSpec), vit_clip (ViTClipExtractor), " +
+                                    "vit_unicom (ViTUnicomExtractor) and extractor_with_mlp (ExtractorWithMlp) over any of them";
 
     /// <summary>The features [N, FeatDim] of <paramref name="images"/> [N, 3, height, width], normalised as the extractor does.</summary>
     public static string Features(OnnxGraphBuilder graph, string images, Extractor extractor, int height, int width, string prefix = "")
@@ -20,6 +21,8 @@ internal static class ExtractorOnnxGraph
         {
             ResnetExtractor resnet => ResnetOnnxGraph.Features(graph, images, resnet, prefix),
             ViTExtractor vit => ViTOnnxGraph.Features(graph, images, vit, prefix, height, width),
+            ViTClipExtractor clip => ClipOnnxGraph.Features(graph, images, clip, prefix),
+            ViTUnicomExtractor unicom => UnicomOnnxGraph.Features(graph, images, unicom, prefix),
             ExtractorWithMlp withMlp => Projection(graph, Features(graph, images, withMlp.Backbone, height, width, prefix + "extractor."), withMlp, prefix),
             _ => throw Unsupported(extractor),
         };
@@ -31,7 +34,7 @@ internal static class ExtractorOnnxGraph
     {
         switch (extractor)
         {
-            case ResnetExtractor or ViTExtractor:
+            case ResnetExtractor or ViTExtractor or ViTClipExtractor or ViTUnicomExtractor:
                 return;
             case ExtractorWithMlp withMlp:
                 EnsureSupported(withMlp.Backbone);
@@ -39,6 +42,40 @@ internal static class ExtractorOnnxGraph
             default:
                 throw Unsupported(extractor);
         }
+    }
+
+    /// <summary>Protobuf's limit for one message, which an ONNX file without external data is.</summary>
+    public const long MaxWeightBytes = int.MaxValue;
+
+    /// <summary>
+    /// Throws when <paramref name="extractor"/>'s weights in float32 exceed <paramref name="maxBytes"/> (default
+    /// <see cref="MaxWeightBytes"/>): e.g. Unicom's ViT-L/14, whose feature head alone is 268 M weights (604 M at 336 px).
+    /// </summary>
+    public static void EnsureFitsOneFile(Extractor extractor, long maxBytes = MaxWeightBytes)
+    {
+        var bytes = extractor.state_dict().Values.Where(t => t.is_floating_point()).Sum(t => t.numel()) * 4;
+        if (bytes <= maxBytes) return;
+        throw new OmlException(string.Create(CultureInfo.InvariantCulture,
+            $"{Describe(extractor)} cannot be exported to ONNX: its weights take {bytes / 1e9:F2} GB in float32") +
+            ", and an ONNX file over 2 GB needs them as external data, which this export does not write");
+    }
+
+    /// <summary>
+    /// Throws unless <paramref name="size"/> fits <paramref name="extractor"/>: a CLIP's positional embedding and a Unicom
+    /// ViT's head fix the image size, so their ONNX input has that size only.
+    /// </summary>
+    public static void EnsureInputSize(Extractor extractor, int size)
+    {
+        var (name, fixedSize) = extractor switch
+        {
+            ViTClipExtractor clip => ("vit_clip", clip.Spec.InputResolution),
+            ViTUnicomExtractor unicom => ("vit_unicom", unicom.Spec.InputSize),
+            _ => ("", size),
+        };
+        if (extractor is ExtractorWithMlp withMlp) EnsureInputSize(withMlp.Backbone, size);
+        if (fixedSize == size) return;
+        throw new OmlException(string.Create(CultureInfo.InvariantCulture,
+            $"{name} takes {fixedSize}x{fixedSize} images only, so its ONNX input is {fixedSize} px, not {size}; choose an input size of {fixedSize} (or a transform that makes {fixedSize}x{fixedSize} images)"));
     }
 
     /// <summary>A short name of the network: a config arch (resnet18, vits16) when the layout is one, else its shape.</summary>
@@ -51,6 +88,10 @@ internal static class ExtractorOnnxGraph
         ViTExtractor v => (ViTSpec.Archs.FirstOrDefault(a => a.Value == v.Spec).Key
                            ?? string.Create(CultureInfo.InvariantCulture, $"vit (patch {v.Spec.PatchSize}, dim {v.Spec.Dim}, depth {v.Spec.Depth}, heads {v.Spec.Heads}, grid of {v.Spec.ImageSize} px)"))
                           + (v.UseMultiScale ? ", multi-scale" : ""),
+        ViTClipExtractor c => c.Arch is { } clipArch ? $"vit_clip {clipArch}"
+            : string.Create(CultureInfo.InvariantCulture, $"vit_clip (patch {c.Spec.PatchSize}, width {c.Spec.Width}, {c.Spec.Layers} layers, {c.Spec.Heads} heads, {c.Spec.InputResolution} px)"),
+        ViTUnicomExtractor u => u.Arch is { } unicomArch ? $"vit_unicom {unicomArch}"
+            : string.Create(CultureInfo.InvariantCulture, $"vit_unicom (patch {u.Spec.PatchSize}, dim {u.Spec.Dim}, depth {u.Spec.Depth}, {u.Spec.Heads} heads, {u.Spec.InputSize} px)"),
         ExtractorWithMlp m => $"extractor_with_mlp ({Describe(m.Backbone)}; mlp [{string.Join(", ", m.MlpFeatures)}])",
         _ => extractor.GetType().Name,
     };

@@ -51,8 +51,10 @@ public static class OnnxExport
         options ??= new OnnxExportOptions();
         var clock = Stopwatch.StartNew();
         ExtractorOnnxGraph.EnsureSupported(extractor);
+        ExtractorOnnxGraph.EnsureFitsOneFile(extractor);
         var notes = new List<string>();
         var size = InputSize(extractor, options, notes);
+        ExtractorOnnxGraph.EnsureInputSize(extractor, size);
         var transform = options.Transform ?? new ResizeTransform(size, ChannelNormalization.ImageNet);
         var preprocessing = options.Transform is null
             ? OnnxPreprocessing.Describe(transform, "norm_resize_torch", new Dictionary<string, object?> { ["im_size"] = (long)size })
@@ -167,6 +169,8 @@ public static class OnnxExport
     private static int NaturalSize(Extractor extractor) => extractor switch
     {
         ViTExtractor vit => vit.Spec.ImageSize,
+        ViTClipExtractor clip => clip.Spec.InputResolution,
+        ViTUnicomExtractor unicom => unicom.Spec.InputSize,
         ExtractorWithMlp withMlp => NaturalSize(withMlp.Backbone),
         _ => DefaultImageSize,
     };

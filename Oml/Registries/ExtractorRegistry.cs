@@ -11,9 +11,16 @@ namespace Oml.Registries;
 /// <item><c>vit</c>: arch (vits16 | vits8 | vitb16 | vitb8, required), normalise_features (false), use_multi_scale (false), weights (null).</item>
 /// <item><c>extractor_with_mlp</c>: extractor (a nested block), mlp_features (required), weights (null),
 /// train_backbone (<b>true</b>; OML's default false freezes the backbone without saying so).</item>
+/// <item><c>vit_clip</c>: arch (vitb16_224 | vitb32_224 | vitl14_224 | vitl14_336, required), normalise_features (<b>true</b>,
+/// OML's default), weights (null, a zoo key such as openai_vitb16_224 or sber_vitb32_224, or a file: an OpenAI TorchScript
+/// archive, a whole CLIP's state dict, of which the visual.* part is taken, or the image tower's own). Takes arch-sized
+/// images only (224 or 336 px).</item>
+/// <item><c>vit_unicom</c>: arch (vitb32_unicom | vitb16_unicom | vitl14_unicom | vitl14_336px_unicom, required),
+/// normalise_features (required, as in OML), weights (null, a zoo key such as vitb32_unicom, or a file: Unicom's fp16 state
+/// dict), use_gradient_ckpt (accepted; it changes no number). Takes arch-sized images only (224 or 336 px).</item>
 /// </list>
 /// Every extractor also takes <c>detach_norm</c> (false): true reproduces OML's normalisation, which stops the
-/// gradient through the norm. <c>vit_clip</c> and <c>vit_unicom</c> are not available in this version.
+/// gradient through the norm.
 /// </summary>
 public static class ExtractorRegistry
 {
@@ -41,20 +48,31 @@ public static class ExtractorRegistry
             if (features.Count == 0) throw new OmlException($"{args.KeyPath("mlp_features")} is required: the MLP layer sizes, e.g. [384]");
             return WithWeights(new ExtractorWithMlp(backbone, features, args.GetBool("train_backbone", true)), args);
         };
-        foreach (var name in new[] { "vit_clip", "vit_unicom" })
+        table["vit_clip"] = args => WithWeights(new ViTClipExtractor(Arch(args, ClipSpec.Archs.Keys), Normalisation(args, true)), args);
+        table["vit_unicom"] = args =>
         {
-            table[name] = args => throw new OmlException(
-                $"extractor '{name}' is not available in this version (its zoo checkpoints can be downloaded with 'oml weights fetch', but the architecture is not here yet); " +
-                "use resnet, vit or extractor_with_mlp");
-        }
+            if (args.GetRaw("normalise_features") is null)
+                throw new OmlException($"{args.KeyPath("normalise_features")} is required for vit_unicom (as in OML): true or false; OML's zoo keys use true");
+            args.GetBool("use_gradient_ckpt", true); // memory for time in training; no number changes, so accepted and not used
+            return WithWeights(new ViTUnicomExtractor(Arch(args, UnicomSpec.Archs.Keys), Normalisation(args)), args);
+        };
         return table;
     }
 
-    private static FeatureNormalisation Normalisation(BlockArgs args)
+    private static FeatureNormalisation Normalisation(BlockArgs args, bool normaliseByDefault = false)
     {
-        var normalise = args.GetBool("normalise_features", false);
+        var normalise = args.GetBool("normalise_features", normaliseByDefault);
         var detach = args.GetBool("detach_norm", false);
         return !normalise ? FeatureNormalisation.None : detach ? FeatureNormalisation.L2DetachedNorm : FeatureNormalisation.L2;
+    }
+
+    /// <summary>The required <c>arch</c>, one of <paramref name="valid"/>.</summary>
+    private static string Arch(BlockArgs args, IEnumerable<string> valid)
+    {
+        var arch = args.GetNullableString("arch");
+        return arch is not null && valid.Contains(arch)
+            ? arch
+            : throw new OmlException($"{args.KeyPath("arch")} = {arch ?? "null"} is not valid: expected one of {string.Join(", ", valid)}");
     }
 
     private static Extractor WithWeights(Extractor extractor, BlockArgs args)

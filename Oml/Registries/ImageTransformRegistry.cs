@@ -33,6 +33,13 @@ public static class ImageTransformRegistry
             if (crop > size) throw BlockArgs.WrongType($"{args.Path}.crop_size", crop, $"at most im_size ({size})");
             return new ResizeCenterCropTransform(size, crop, ChannelNormalization.ImageNet);
         };
+        // Unicom's transform(im_size): torchvision Resize(im_size, bicubic) + CenterCrop(im_size), CLIP's mean / std
+        table["unicom_transforms"] = args =>
+        {
+            var size = args.GetInt("im_size");
+            if (size <= 0) throw BlockArgs.WrongType($"{args.Path}.im_size", size, "a positive integer");
+            return new ResizeCenterCropTransform(size, size, ChannelNormalization.Clip);
+        };
         table["augs_albu"] = args => new AlbuStyleAugmentTransform(Positive(args, "im_size", 224), ChannelNormalization.ImageNet);
         return table;
     }

@@ -5,7 +5,8 @@ namespace Oml.Weights;
 
 /// <summary>
 /// Reads and writes state dicts (key → tensor). The format of a file being read is found from its content, not
-/// its extension: PyTorch zip (<c>torch.save</c>, Lightning checkpoints), safetensors, or TorchSharp's
+/// its extension: PyTorch zip (<c>torch.save</c>, Lightning checkpoints), a TorchScript archive (<c>torch.jit.save</c>:
+/// its module's parameters and buffers, read by LibTorch), safetensors, or TorchSharp's
 /// <c>Module.save</c>. A checkpoint whose top level is a dict holding the weights under <c>state_dict</c>,
 /// <c>model_state_dict</c> or <c>model</c> is unwrapped; other entries (optimizer states, hyper-parameters,
 /// pickled objects of unknown Python classes) are skipped, never executed.
@@ -17,6 +18,7 @@ public static class StateDictFile
 
     internal const string Supported =
         "Supported: PyTorch files written by torch.save (zip format of PyTorch >= 1.6; .pth/.pt/.ckpt, Lightning checkpoints included), "
+        + "TorchScript archives written by torch.jit.save (their module's parameters and buffers), "
         + "safetensors, and TorchSharp Module.save files.";
 
     private const string ConvertHint =
@@ -107,6 +109,7 @@ public static class StateDictFile
 
     private static StateDict ReadTorchZip(string path, FileStream file)
     {
+        if (IsTorchScript(file)) return ReadTorchScript(path);
         using var archive = TorchZipFormat.Open(file)
             ?? throw Unsupported(path, "it is a zip archive without a data.pkl entry, so not a torch.save file");
 
@@ -132,6 +135,34 @@ public static class StateDictFile
             throw;
         }
         return new StateDict(path, WeightsFormat.PyTorch, tensors, nestedUnder, ignored);
+    }
+
+    private static bool IsTorchScript(FileStream file)
+    {
+        using (var zip = new System.IO.Compression.ZipArchive(file, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true))
+        {
+            if (!TorchScriptFormat.IsTorchScript(zip)) return Rewind(file, false);
+        }
+        return Rewind(file, true);
+    }
+
+    private static bool Rewind(FileStream file, bool result)
+    {
+        file.Position = 0;
+        return result;
+    }
+
+    private static StateDict ReadTorchScript(string path)
+    {
+        try
+        {
+            return new StateDict(path, WeightsFormat.TorchScript, TorchScriptFormat.Read(path), null, []);
+        }
+        catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or InvalidOperationException)
+        {
+            throw Unsupported(path, $"it is a TorchScript archive (torch.jit.save) that LibTorch cannot load ({e.Message.Split('\n')[0]})",
+                "Re-save the weights in Python: torch.save(torch.jit.load(path).state_dict(), new_path).", e);
+        }
     }
 
     private static (Dictionary<object, object?> Dict, string? NestedUnder) FindStateDict(string path, object? root, List<string> ignored)

@@ -1,6 +1,6 @@
 namespace Oml.Weights;
 
-/// <summary>The file formats a state dict can be read from and written to.</summary>
+/// <summary>The file formats a state dict can be read from and (all but <see cref="TorchScript"/>) written to.</summary>
 public enum WeightsFormat
 {
     /// <summary><c>torch.save</c>'s zip format (.pth, .pt, .ckpt; PyTorch ≥ 1.6), including Lightning checkpoints.</summary>
@@ -11,4 +11,7 @@ public enum WeightsFormat
 
     /// <summary>TorchSharp's own <c>Module.save</c> format.</summary>
     TorchSharp,
+
+    /// <summary>A TorchScript archive (<c>torch.jit.save</c>, e.g. OpenAI's CLIP checkpoints): read only, its module's parameters and buffers.</summary>
+    TorchScript,
 }
