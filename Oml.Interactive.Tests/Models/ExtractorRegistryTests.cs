@@ -32,7 +32,7 @@ public sealed class ExtractorRegistryTests
     }
 
     [Theory]
-    [InlineData("vit", "arch: vits16\nweights: vits14_dinov2", "'vits14_dinov2' is a checkpoint of OML's model zoo that can be downloaded ('oml weights fetch vits14_dinov2')")]
+    [InlineData("vit", "arch: vits16\nweights: vits14_dinov2", "'vits14_dinov2' holds the weights of {name: vit, args: {arch: vits14}}; they do not fit a ViT with patch 16, dim 384, depth 12")]
     [InlineData("vit", "arch: vits8\nweights: vits16_dino", "'vits16_dino' holds the weights of {name: vit, args: {arch: vits16}}")]
     [InlineData("vit", "arch: vits16\nweights: no/such/file.pth", "the weights file no/such/file.pth does not exist")]
     [InlineData("resnet", "arch: resnet19", "resnet19")]

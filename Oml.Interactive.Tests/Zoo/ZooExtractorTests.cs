@@ -25,7 +25,6 @@ public sealed class ZooExtractorTests : TempDirectoryTest, IDisposable
     }
 
     [Theory]
-    [InlineData("vits14_dinov2", "vit", "vits14", "DINOv2 ViTs (arch vits14) are not in this version")]
     [InlineData("openai_vitb16_224", "vit_clip", "vitb16_224", "CLIP ViTs (extractor vit_clip) are not in this version")]
     [InlineData("vitl14_336px_unicom", "vit_unicom", "vitl14_336px_unicom", "Unicom ViTs (extractor vit_unicom) are not in this version")]
     [InlineData("resnet50_moco_v2", "resnet", "resnet50_projector", "load_moco_weights")]
@@ -38,7 +37,7 @@ public sealed class ZooExtractorTests : TempDirectoryTest, IDisposable
                           "but its architecture", problem);
         Assert.Contains("is not supported by this version yet: ", problem);
         Assert.Contains(why, problem);
-        Assert.Contains("Keys whose architecture is here: vits16_dino, vits8_dino, vitb16_dino, vitb8_dino, vits16_inshop", problem);
+        Assert.Contains("Keys whose architecture is here: vits16_dino, vits8_dino, vitb16_dino, vitb8_dino, vits14_dinov2, vits14_reg_dinov2", problem);
         Assert.DoesNotContain("offline", problem);
         Assert.Empty(_server.Requests);
         Assert.Null(PretrainedSupport.MissingArchitecture(ZooTable.Find("vits16_dino")!));
@@ -48,7 +47,8 @@ public sealed class ZooExtractorTests : TempDirectoryTest, IDisposable
     [Fact]
     public void TheKeysWhoseArchitectureIsHereAreTheDinoVitsOmlsVitsAndTorchvisionsResnets()
     {
-        Assert.Equal(["vits16_dino", "vits8_dino", "vitb16_dino", "vitb8_dino", "vits16_inshop", "vits16_sop", "vits16_cub", "vits16_cars",
+        Assert.Equal(["vits16_dino", "vits8_dino", "vitb16_dino", "vitb8_dino",
+                      "vits14_dinov2", "vits14_reg_dinov2", "vitb14_dinov2", "vitb14_reg_dinov2", "vitl14_dinov2", "vitl14_reg_dinov2", "vits16_inshop", "vits16_sop", "vits16_cub", "vits16_cars",
                       "vits16_224_mlp_384_inshop", "resnet18_imagenet1k_v1", "resnet34_imagenet1k_v1", "resnet50_imagenet1k_v1",
                       "resnet101_imagenet1k_v1", "resnet152_imagenet1k_v1"],
             PretrainedSupport.SupportedKeys(ZooTable.Entries));

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Oml.Models;
 
 /// <summary>
-/// Which checkpoints of OML's model zoo this library can build and load (a DINO v1 ViT, a torchvision ResNet, the
+/// Which checkpoints of OML's model zoo this library can build and load (a DINO or DINOv2 ViT, a torchvision ResNet, the
 /// ViT + MLP of <c>vits16_224_mlp_384_inshop</c>), and whether an extractor has a key's architecture.
 /// </summary>
 public static class PretrainedSupport
@@ -19,7 +19,7 @@ public static class PretrainedSupport
         { Layout: CheckpointLayout.UnicomStateDict } => "Unicom ViTs (extractor vit_unicom) are not in this version",
         { Extractor: "ecapa_tdnn" } => "ECAPA-TDNN is OML's audio extractor; this library works with images",
         { Extractor: "vit" or "extractor_with_mlp" } when !ViTSpec.Archs.ContainsKey(entry.Arch) =>
-            $"DINOv2 ViTs (arch {entry.Arch}) are not in this version; the vit extractor builds {string.Join(", ", ViTSpec.Archs.Keys)}",
+            $"ViT arch {entry.Arch} is not in this version; the vit extractor builds {string.Join(", ", ViTSpec.Archs.Keys)}",
         { Extractor: "resnet" } when !ResnetSpec.ArchNames.ContainsKey(entry.Arch) => $"ResNet arch {entry.Arch} is not in this version",
         { Extractor: "vit" or "resnet" or "extractor_with_mlp" } => null,
         _ => $"extractor {entry.Extractor} is not in this version",
@@ -57,7 +57,7 @@ public static class PretrainedSupport
 
     private static string Describe(nn.Module extractor) => extractor switch
     {
-        ViTExtractor v => $"a ViT with patch {v.Spec.PatchSize}, dim {v.Spec.Dim}, depth {v.Spec.Depth}",
+        ViTExtractor v => $"a ViT with patch {v.Spec.PatchSize}, dim {v.Spec.Dim}, depth {v.Spec.Depth}{(v.Spec.RegisterTokens > 0 ? $", {v.Spec.RegisterTokens} register tokens" : "")}",
         ResnetExtractor r => $"a ResNet with blocks [{string.Join(", ", r.Spec.BlocksPerStage)}]{(r.Spec.ProjectorHead ? " and a projector head" : "")}",
         ExtractorWithMlp m => $"an extractor_with_mlp ({Describe(m.Backbone)}, mlp [{string.Join(", ", m.MlpFeatures)}])",
         _ => extractor.GetType().Name,

@@ -8,7 +8,8 @@ namespace Oml.Registries;
 /// <item><c>resnet</c>: arch (resnet18 | resnet18_mlnet | resnet34 | resnet50 | resnet101 | resnet152, required), gem_p (null = average pooling),
 /// remove_fc (true), normalise_features (false), weights (null, a file, or resnet18_mlnet_imagenet), freeze_bn (false:
 /// true keeps the batch norms' running statistics while training).</item>
-/// <item><c>vit</c>: arch (vits16 | vits8 | vitb16 | vitb8, required), normalise_features (false), use_multi_scale (false), weights (null).</item>
+/// <item><c>vit</c>: arch (DINO: vits16 | vits8 | vitb16 | vitb8; DINOv2: vits14 | vitb14 | vitl14 | vits14_reg | vitb14_reg | vitl14_reg; required),
+/// normalise_features (false), use_multi_scale (false), weights (null).</item>
 /// <item><c>extractor_with_mlp</c>: extractor (a nested block), mlp_features (required), weights (null),
 /// train_backbone (<b>true</b>; OML's default false freezes the backbone without saying so).</item>
 /// </list>
