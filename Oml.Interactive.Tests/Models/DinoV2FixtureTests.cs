@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Oml.Models;
+using Oml.Optimization;
 using Oml.Registries;
 using Oml.Tests.Zoo;
 using Oml.Weights;
@@ -167,6 +168,25 @@ public sealed class DinoV2FixtureTests(ITestOutputHelper output) : TempDirectory
             ExtractorWeights.Load(vits14, "vits14_reg_dinov2", "extractor.args.weights", ZooExtractorTests.Zoo(Dir.File("cache"), server.BaseUrl, entry)));
         Assert.Equal("extractor.args.weights = 'vits14_reg_dinov2' holds the weights of {name: vit, args: {arch: vits14_reg}}; " +
                      "they do not fit a ViT with patch 14, dim 384, depth 12", error.Message);
+    }
+
+    [Fact]
+    public void ATrainingStepMovesTheLayerScalesAndRegistersAndLeavesTheUnusedMaskTokenAlone()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new ViTExtractor(TinyWithRegisters, FeatureNormalisation.L2);
+        ExtractorWeights.Load(model, ModelFixtures.File("dinov2_reg_tiny.pth"), "extractor.args.weights");
+        var before = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        using var optimizer = Registry.Optimizers.Create("adamw", BlockArgs.From("optimizer.args", ("lr", 0.01)),
+            new OptimizerContext(model.parameters(), []));
+        model.train();
+        optimizer.ZeroGrad();
+        model.Extract(ModelFixtures.Input("dinov2_reg_tiny_56x42", 56, 42)).sum(1).pow(2).mean().backward();
+        optimizer.Optimizer.step();
+        var after = model.state_dict();
+        foreach (var key in new[] { "blocks.0.ls1.gamma", "blocks.1.ls2.gamma", "register_tokens", "pos_embed" })
+            Assert.False(after[key].equal(before[key]).all().item<bool>(), key);
+        Assert.True(after["mask_token"].equal(before["mask_token"]).all().item<bool>());
     }
 
     [Fact]
