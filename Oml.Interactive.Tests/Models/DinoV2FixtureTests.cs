@@ -93,6 +93,14 @@ public sealed class DinoV2FixtureTests(ITestOutputHelper output) : TempDirectory
     }
 
     [Fact]
+    public void AnUnknownArchNamesTheConfigPathAndTheValidArchs()
+    {
+        var error = Assert.Throws<OmlException>(() => Registry.Extractors.Create("vit", Args("arch: vits14_regs")));
+        Assert.Equal("extractor.args.arch = 'vits14_regs' is not a ViT arch (did you mean 'vits14_reg'?); " +
+                     "valid: vits8, vits16, vitb8, vitb16, vits14, vitb14, vitl14, vits14_reg, vitb14_reg, vitl14_reg", error.Message);
+    }
+
+    [Fact]
     public void NormalisedFeaturesAreThePyTorchFeaturesOverTheirNorm()
     {
         using var scope = NewDisposeScope();
@@ -190,7 +198,7 @@ public sealed class DinoV2FixtureTests(ITestOutputHelper output) : TempDirectory
     }
 
     [Fact]
-    public void RegistersAndLayerScaleAreDinov2Only() =>
+    public void RegisterTokensAreDinov2Only() =>
         Assert.Throws<ArgumentException>(() => new ViTExtractor(new ViTSpec(8, 32, 1, 2, ImageSize: 32) { RegisterTokens = 4 }));
 
     private static BlockArgs Args(string yaml) =>

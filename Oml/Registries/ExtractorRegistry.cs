@@ -26,7 +26,7 @@ public static class ExtractorRegistry
                 args.GetBool("freeze_bn", false)),
             args);
         table["vit"] = args => WithWeights(
-            new ViTExtractor(args.GetString("arch"), Normalisation(args), args.GetBool("use_multi_scale", false)),
+            new ViTExtractor(ViTArch(args), Normalisation(args), args.GetBool("use_multi_scale", false)),
             args);
         table["extractor_with_mlp"] = args =>
         {
@@ -49,6 +49,13 @@ public static class ExtractorRegistry
                 "use resnet, vit or extractor_with_mlp");
         }
         return table;
+    }
+
+    private static ViTSpec ViTArch(BlockArgs args)
+    {
+        var arch = args.GetString("arch");
+        return ViTSpec.Archs.TryGetValue(arch, out var spec) ? spec : throw new OmlException(
+            $"{args.KeyPath("arch")} = '{arch}' is not a ViT arch{NameSuggestions.DidYouMean(arch, ViTSpec.Archs.Keys)}; valid: {string.Join(", ", ViTSpec.Archs.Keys)}");
     }
 
     private static FeatureNormalisation Normalisation(BlockArgs args)
