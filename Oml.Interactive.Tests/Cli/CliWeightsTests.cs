@@ -69,7 +69,7 @@ public sealed class CliWeightsTests : TempDirectoryTest, IDisposable
         Assert.Contains("vit vits16", row);
         Assert.Contains("cached", row);
         Assert.Contains(cached, row);
-        Assert.Contains(list.Output.Split('\n'), l => l.Contains(" vits14_dinov2 ", StringComparison.Ordinal) && l.Contains("not yet", StringComparison.Ordinal));
+        Assert.Contains(list.Output.Split('\n'), l => l.Contains(" ecapa_tdnn_taoruijie ", StringComparison.Ordinal) && l.Contains("not yet", StringComparison.Ordinal));
         Assert.Contains($"cache: {Path.Combine(Dir.File("cache"), "torch", "checkpoints")}", list.Output);
 
         File.WriteAllText(cached, "damaged");

@@ -32,14 +32,14 @@ public sealed class ExtractorRegistryTests
     }
 
     [Theory]
-    [InlineData("vit", "arch: vits16\nweights: vits14_dinov2", "'vits14_dinov2' is a checkpoint of OML's model zoo that can be downloaded ('oml weights fetch vits14_dinov2')")]
+    [InlineData("vit", "arch: vits16\nweights: vits14_dinov2", "'vits14_dinov2' holds the weights of {name: vit, args: {arch: vits14}}; they do not fit a ViT with patch 16, dim 384, depth 12")]
     [InlineData("vit", "arch: vits8\nweights: vits16_dino", "'vits16_dino' holds the weights of {name: vit, args: {arch: vits16}}")]
     [InlineData("vit", "arch: vits16\nweights: no/such/file.pth", "the weights file no/such/file.pth does not exist")]
     [InlineData("resnet", "arch: resnet19", "resnet19")]
     [InlineData("resnet", "arch: resnet18\ngem: 3", "did you mean 'gem_p'")]
-    [InlineData("vit_clip", "arch: vitb16", "extractor.args.arch = vitb16 is not valid: expected one of vitb16_224, vitb32_224, vitl14_224, vitl14_336")]
+    [InlineData("vit_clip", "arch: vitb16", "extractor.args.arch = 'vitb16' is not a CLIP ViT arch; valid: vitb16_224, vitb32_224, vitl14_224, vitl14_336")]
     [InlineData("vit_unicom", "arch: vitb32_unicom", "extractor.args.normalise_features is required for vit_unicom")]
-    [InlineData("vit_unicom", "normalise_features: true", "extractor.args.arch = null is not valid: expected one of vitb32_unicom, vitb16_unicom")]
+    [InlineData("vit_unicom", "normalise_features: true", "extractor.args.arch = null is not a Unicom ViT arch; valid: vitb32_unicom, vitb16_unicom")]
     [InlineData("vit_clip", "arch: vitb32_224\nweights: openai_vitb16_224", "'openai_vitb16_224' holds the weights of {name: vit_clip, args: {arch: vitb16_224}}")]
     [InlineData("extractor_with_mlp", "mlp_features: [8]\nweights: a.pth\nextractor: {name: resnet, args: {arch: resnet18, weights: b.pth}}", "both set")]
     public void MistakesNameTheArgument(string name, string yaml, string expected)

@@ -91,7 +91,7 @@ public sealed class ViTExtractorTests
     [Fact]
     public void RejectsUnknownArch()
     {
-        var error = Assert.Throws<OmlException>(() => new ViTExtractor("vits14"));
-        Assert.Contains("vits8, vits16, vitb8, vitb16", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<OmlException>(() => new ViTExtractor("vitg14"));
+        Assert.Contains("unknown ViT arch 'vitg14'; valid: vits8, vits16, vitb8, vitb16, vits14, vitb14, vitl14, vits14_reg, vitb14_reg, vitl14_reg", error.Message, StringComparison.Ordinal);
     }
 }

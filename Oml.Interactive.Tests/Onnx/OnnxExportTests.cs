@@ -51,6 +51,29 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : TempDirectoryTes
     }
 
     [Theory]
+    [InlineData(false, 49, false)]  // DINOv2: the encoding's own 7x7 grid
+    [InlineData(false, 28, false)]  // resized (scale factors with offset 0.1) to 4x4
+    [InlineData(true, 56, false)]   // with registers: resized (antialiased, to the grid's size) to 8x8
+    [InlineData(true, 28, false)]
+    [InlineData(true, 70, true)]    // multi-scale: 70, 49 and 35 px
+    public void Dinov2FeaturesInOnnxRuntimeEqualTorchSharps(bool registers, int size, bool multiScale)
+    {
+        var spec = registers ? Oml.Tests.Models.DinoV2FixtureTests.TinyWithRegisters : Oml.Tests.Models.DinoV2FixtureTests.Tiny;
+        using var extractor = Randomised(new ViTExtractor(spec, useMultiScale: multiScale), seed: 5);
+        AssertExportMatches(extractor, size, $"dinov2{(registers ? " with registers" : "")} {size} px{(multiScale ? ", multi-scale" : "")}");
+    }
+
+    [Fact]
+    public void ADinov2ThatCannotTakeTheSizeIsRefusedWithTheSidesThatWork()
+    {
+        using var extractor = Randomised(new ViTExtractor(Oml.Tests.Models.DinoV2FixtureTests.Tiny, useMultiScale: true), seed: 5);
+        Assert.Equal("vit (DINOv2, 0 register tokens, patch 7, dim 24, depth 2, heads 2, grid of 49 px), multi-scale", ExtractorOnnxGraph.Describe(extractor));
+        var error = Assert.Throws<OmlException>(() => OnnxExport.Export(extractor, Dir.File("m.onnx"), new OnnxExportOptions { ImageSize = 56 }));
+        Assert.Contains("takes images whose sides are multiples of 7, got 39x39", error.Message);
+        Assert.False(File.Exists(Dir.File("m.onnx")));
+    }
+
+    [Theory]
     [InlineData("resnet", false)]
     [InlineData("resnet", true)]
     [InlineData("vit", false)]

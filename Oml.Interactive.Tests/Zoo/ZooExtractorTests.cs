@@ -25,7 +25,6 @@ public sealed class ZooExtractorTests : TempDirectoryTest, IDisposable
     }
 
     [Theory]
-    [InlineData("vits14_dinov2", "vit", "vits14", "DINOv2 ViTs (arch vits14) are not in this version")]
     [InlineData("ecapa_tdnn_taoruijie", "ecapa_tdnn", "ecapa_tdnn_taoruijie", "OML's audio extractor")]
     public void AKeyWhoseArchitectureIsNotHereCanBeFetchedButNotBuilt(string key, string name, string arch, string why)
     {
@@ -35,7 +34,7 @@ public sealed class ZooExtractorTests : TempDirectoryTest, IDisposable
                           "but its architecture", problem);
         Assert.Contains("is not supported by this version yet: ", problem);
         Assert.Contains(why, problem);
-        Assert.Contains("Keys whose architecture is here: vits16_dino, vits8_dino, vitb16_dino, vitb8_dino, vits16_inshop", problem);
+        Assert.Contains("Keys whose architecture is here: vits16_dino, vits8_dino, vitb16_dino, vitb8_dino, vits14_dinov2, vits14_reg_dinov2", problem);
         Assert.DoesNotContain("offline", problem);
         Assert.Empty(_server.Requests);
         Assert.Null(PretrainedSupport.MissingArchitecture(ZooTable.Find("vits16_dino")!));
@@ -45,7 +44,9 @@ public sealed class ZooExtractorTests : TempDirectoryTest, IDisposable
     [Fact]
     public void TheKeysWhoseArchitectureIsHereAreTheDinoVitsOmlsVitsClipUnicomAndTorchvisionsResnets()
     {
-        Assert.Equal(["vits16_dino", "vits8_dino", "vitb16_dino", "vitb8_dino", "vits16_inshop", "vits16_sop", "vits16_cub", "vits16_cars",
+        Assert.Equal(["vits16_dino", "vits8_dino", "vitb16_dino", "vitb8_dino",
+                      "vits14_dinov2", "vits14_reg_dinov2", "vitb14_dinov2", "vitb14_reg_dinov2", "vitl14_dinov2", "vitl14_reg_dinov2",
+                      "vits16_inshop", "vits16_sop", "vits16_cub", "vits16_cars",
                       "vits16_224_mlp_384_inshop", "openai_vitb16_224", "openai_vitb32_224", "openai_vitl14_224", "sber_vitb16_224",
                       "sber_vitb32_224", "sber_vitl14_224", "vitb32_unicom", "vitb16_unicom", "vitl14_unicom", "vitl14_336px_unicom", "resnet50_moco_v2",
                       "resnet18_imagenet1k_v1", "resnet34_imagenet1k_v1", "resnet50_imagenet1k_v1",

@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 namespace Oml.Models;
 
 /// <summary>
-/// Which checkpoints of OML's model zoo this library can build and load (a DINO v1 ViT, a torchvision or MoCo v2 ResNet,
-/// the ViT + MLP of <c>vits16_224_mlp_384_inshop</c>, the CLIP and Unicom ViTs), and whether an extractor has a key's architecture.
+/// Which checkpoints of OML's model zoo this library can build and load (a DINO or DINOv2 ViT, a torchvision or MoCo v2
+/// ResNet, the ViT + MLP of <c>vits16_224_mlp_384_inshop</c>, the CLIP and Unicom ViTs), and whether an extractor has a key's architecture.
 /// </summary>
 public static class PretrainedSupport
 {
@@ -14,7 +14,7 @@ public static class PretrainedSupport
     {
         { Extractor: "ecapa_tdnn" } => "ECAPA-TDNN is OML's audio extractor; this library works with images",
         { Extractor: "vit" or "extractor_with_mlp" } when !ViTSpec.Archs.ContainsKey(entry.Arch) =>
-            $"DINOv2 ViTs (arch {entry.Arch}) are not in this version; the vit extractor builds {string.Join(", ", ViTSpec.Archs.Keys)}",
+            $"ViT arch {entry.Arch} is not in this version; the vit extractor builds {string.Join(", ", ViTSpec.Archs.Keys)}",
         { Extractor: "resnet" } when !ResnetSpec.ArchNames.ContainsKey(entry.Arch) => $"ResNet arch {entry.Arch} is not in this version",
         { Extractor: "vit_clip" } when !ClipSpec.Archs.ContainsKey(entry.Arch) => $"CLIP arch {entry.Arch} is not in this version",
         { Extractor: "vit_unicom" } when !UnicomSpec.Archs.ContainsKey(entry.Arch) => $"Unicom arch {entry.Arch} is not in this version",
@@ -56,7 +56,7 @@ public static class PretrainedSupport
 
     private static string Describe(nn.Module extractor) => extractor switch
     {
-        ViTExtractor v => $"a ViT with patch {v.Spec.PatchSize}, dim {v.Spec.Dim}, depth {v.Spec.Depth}",
+        ViTExtractor v => $"a ViT with patch {v.Spec.PatchSize}, dim {v.Spec.Dim}, depth {v.Spec.Depth}{(v.Spec.RegisterTokens > 0 ? $", {v.Spec.RegisterTokens} register tokens" : "")}",
         ResnetExtractor r => $"a ResNet with blocks [{string.Join(", ", r.Spec.BlocksPerStage)}]{(r.Spec.ProjectorHead ? " and a projector head" : "")}",
         ViTClipExtractor c => $"a CLIP ViT with patch {c.Spec.PatchSize}, width {c.Spec.Width}, {c.Spec.Layers} layers, {c.Spec.InputResolution} px",
         ViTUnicomExtractor u => $"a Unicom ViT with patch {u.Spec.PatchSize}, dim {u.Spec.Dim}, depth {u.Spec.Depth}, {u.Spec.InputSize} px",

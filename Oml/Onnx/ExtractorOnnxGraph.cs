@@ -86,7 +86,7 @@ internal static class ExtractorOnnxGraph
             : string.Create(CultureInfo.InvariantCulture,
                 $"resnet ({r.Spec.BlockKind} blocks [{string.Join(", ", r.Spec.BlocksPerStage)}], widths [{string.Join(", ", r.Spec.StageWidths)}], {r.Spec.Padding} padding){Pooling(r)}"),
         ViTExtractor v => (ViTSpec.Archs.FirstOrDefault(a => a.Value == v.Spec).Key
-                           ?? string.Create(CultureInfo.InvariantCulture, $"vit (patch {v.Spec.PatchSize}, dim {v.Spec.Dim}, depth {v.Spec.Depth}, heads {v.Spec.Heads}, grid of {v.Spec.ImageSize} px)"))
+                           ?? string.Create(CultureInfo.InvariantCulture, $"vit ({(v.Spec.Family == ViTFamily.Dinov2 ? $"DINOv2, {v.Spec.RegisterTokens} register tokens, " : "")}patch {v.Spec.PatchSize}, dim {v.Spec.Dim}, depth {v.Spec.Depth}, heads {v.Spec.Heads}, grid of {v.Spec.ImageSize} px)"))
                           + (v.UseMultiScale ? ", multi-scale" : ""),
         ViTClipExtractor c => c.Arch is { } clipArch ? $"vit_clip {clipArch}"
             : string.Create(CultureInfo.InvariantCulture, $"vit_clip (patch {c.Spec.PatchSize}, width {c.Spec.Width}, {c.Spec.Layers} layers, {c.Spec.Heads} heads, {c.Spec.InputResolution} px)"),

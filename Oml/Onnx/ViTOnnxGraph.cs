@@ -11,7 +11,8 @@ namespace Oml.Onnx;
 /// <see cref="ViTPositionalEncoding"/> exactly as the forward does), the pre-norm blocks (LayerNormalization, attention
 /// as MatMul / Softmax, exact erf GELU), the final norm and the CLS token. With multi-scale extraction the images are
 /// also resized by 1/√2 and 1/2 (Resize, linear, PyTorch's half-pixel coordinates), each scale with its own encoding,
-/// and the three features averaged; the blocks' weights are stored once.
+/// and the three features averaged; the blocks' weights are stored once. DINOv2 adds its register tokens after the CLS
+/// token (their rows of the encoding constant are 0), its layer scales (Mul) and scales q before q kᵀ, as the forward does.
 /// </summary>
 internal static class ViTOnnxGraph
 {
@@ -58,7 +59,14 @@ internal static class ViTOnnxGraph
         var batch = graph.Node("Shape", [images], OnnxGraphBuilder.Int("start", 0), OnnxGraphBuilder.Int("end", 1));
         var clsShape = graph.Node("Concat", [batch, graph.Int64s("shape.cls_rest", [1, spec.Dim])], OnnxGraphBuilder.Int("axis", 0));
         var cls = graph.Node("Expand", [graph.Weight(modules.Path("cls_token"), modules.Parameter("cls_token")), clsShape]);
-        var x = graph.Node("Concat", [cls, tokens], OnnxGraphBuilder.Int("axis", 1));
+        List<string> parts = [cls];
+        if (spec.RegisterTokens > 0)
+        {
+            var registersShape = graph.Node("Concat", [batch, graph.Int64s("shape.registers_rest", [spec.RegisterTokens, spec.Dim])], OnnxGraphBuilder.Int("axis", 0));
+            parts.Add(graph.Node("Expand", [graph.Weight(modules.Path("register_tokens"), modules.Parameter("register_tokens")), registersShape]));
+        }
+        parts.Add(tokens);
+        var x = graph.Node("Concat", parts, OnnxGraphBuilder.Int("axis", 1));
         x = graph.Node("Add", [x, PositionalEncoding(graph, modules, spec, height, width)]);
         for (var i = 0; i < spec.Depth; i++) x = Block(graph, x, modules, spec, string.Create(CultureInfo.InvariantCulture, $"blocks.{i}"));
         x = OnnxModules.LayerNorm(graph, x, modules.Get<LayerNorm>("norm"), modules.Path("norm"));
@@ -70,23 +78,31 @@ internal static class ViTOnnxGraph
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var patchCount = (long)(height / spec.PatchSize) * (width / spec.PatchSize);
-        var encoding = ViTPositionalEncoding.Interpolate(modules.Parameter("pos_embed"), patchCount, height, width, spec.PatchSize);
+        var encoding = ViTPositionalEncoding.Interpolate(modules.Parameter("pos_embed"), patchCount, height, width, spec.PatchSize,
+            spec.InterpolateOffset, spec.InterpolateAntialias);
+        // the register tokens get no positional encoding: adding 0 leaves them exact
+        if (spec.RegisterTokens > 0) encoding = cat([encoding[.., ..1], zeros(1, spec.RegisterTokens, spec.Dim, encoding.dtype, encoding.device), encoding[.., 1..]], 1);
         return graph.Weight(modules.Path("pos_embed") + string.Create(CultureInfo.InvariantCulture, $".{height}x{width}"), encoding);
     }
 
-    /// <summary>x + attn(norm1(x)), then + mlp(norm2(x)).</summary>
+    /// <summary>x + attn(norm1(x)), then + mlp(norm2(x)); DINOv2 multiplies each branch by its layer scale first.</summary>
     private static string Block(OnnxGraphBuilder graph, string x, ModuleLookup modules, ViTSpec spec, string path)
     {
         var h = OnnxModules.LayerNorm(graph, x, modules.Get<LayerNorm>($"{path}.norm1"), modules.Path($"{path}.norm1"));
-        x = graph.Node("Add", [x, Attention(graph, h, modules, spec, $"{path}.attn")]);
+        x = graph.Node("Add", [x, LayerScale(graph, Attention(graph, h, modules, spec, $"{path}.attn"), modules, spec, $"{path}.ls1")]);
         h = OnnxModules.LayerNorm(graph, x, modules.Get<LayerNorm>($"{path}.norm2"), modules.Path($"{path}.norm2"));
         h = OnnxModules.Linear(graph, h, modules.Get<Linear>($"{path}.mlp.fc1"), modules.Path($"{path}.mlp.fc1"));
         h = Gelu(graph, h);
         h = OnnxModules.Linear(graph, h, modules.Get<Linear>($"{path}.mlp.fc2"), modules.Path($"{path}.mlp.fc2"));
-        return graph.Node("Add", [x, h]);
+        return graph.Node("Add", [x, LayerScale(graph, h, modules, spec, $"{path}.ls2")]);
     }
 
-    /// <summary>softmax(q kᵀ · head_dim^−½) v over heads, then proj (ViTAttention).</summary>
+    private static string LayerScale(OnnxGraphBuilder graph, string x, ModuleLookup modules, ViTSpec spec, string path) =>
+        spec.Family == ViTFamily.Dinov2
+            ? graph.Node("Mul", [x, graph.Weight(modules.Path($"{path}.gamma"), modules.Parameter($"{path}.gamma"))])
+            : x;
+
+    /// <summary>softmax(q kᵀ · head_dim^−½) v over heads (DINOv2: (q · head_dim^−½) kᵀ), then proj (ViTAttention).</summary>
     private static string Attention(OnnxGraphBuilder graph, string x, ModuleLookup modules, ViTSpec spec, string path)
     {
         var headDim = spec.Dim / spec.Heads;
@@ -96,8 +112,11 @@ internal static class ViTOnnxGraph
         string Part(long index) => graph.Node("Gather", [qkv, graph.Int64s("index.qkv_" + index.ToString(CultureInfo.InvariantCulture), [index], scalar: true)],
             OnnxGraphBuilder.Int("axis", 0));
         string q = Part(0), k = Part(1), v = Part(2);
-        var scores = graph.Node("MatMul", [q, graph.Node("Transpose", [k], OnnxGraphBuilder.Ints("perm", 0, 1, 3, 2))]);
-        scores = graph.Node("Mul", [scores, graph.Scalar("attention.scale", (float)Math.Pow(headDim, -0.5))]);
+        var scale = graph.Scalar("attention.scale", (float)Math.Pow(headDim, -0.5));
+        var dinov2 = spec.Family == ViTFamily.Dinov2;
+        var kT = graph.Node("Transpose", [k], OnnxGraphBuilder.Ints("perm", 0, 1, 3, 2));
+        var scores = graph.Node("MatMul", [dinov2 ? graph.Node("Mul", [q, scale]) : q, kT]);
+        if (!dinov2) scores = graph.Node("Mul", [scores, scale]);
         var weights = graph.Node("Softmax", [scores], OnnxGraphBuilder.Int("axis", -1));
         var y = graph.Node("MatMul", [weights, v]);
         y = graph.Node("Transpose", [y], OnnxGraphBuilder.Ints("perm", 0, 2, 1, 3));

@@ -8,7 +8,8 @@ namespace Oml.Registries;
 /// <item><c>resnet</c>: arch (resnet18 | resnet18_mlnet | resnet34 | resnet50 | resnet101 | resnet152, required), gem_p (null = average pooling),
 /// remove_fc (true), normalise_features (false), weights (null, a file, or resnet18_mlnet_imagenet), freeze_bn (false:
 /// true keeps the batch norms' running statistics while training).</item>
-/// <item><c>vit</c>: arch (vits16 | vits8 | vitb16 | vitb8, required), normalise_features (false), use_multi_scale (false), weights (null).</item>
+/// <item><c>vit</c>: arch (DINO: vits16 | vits8 | vitb16 | vitb8; DINOv2: vits14 | vitb14 | vitl14 | vits14_reg | vitb14_reg | vitl14_reg; required),
+/// normalise_features (false), use_multi_scale (false), weights (null).</item>
 /// <item><c>extractor_with_mlp</c>: extractor (a nested block), mlp_features (required), weights (null),
 /// train_backbone (<b>true</b>; OML's default false freezes the backbone without saying so).</item>
 /// <item><c>vit_clip</c>: arch (vitb16_224 | vitb32_224 | vitl14_224 | vitl14_336, required), normalise_features (<b>true</b>,
@@ -32,7 +33,7 @@ public static class ExtractorRegistry
                 args.GetBool("freeze_bn", false)),
             args);
         table["vit"] = args => WithWeights(
-            new ViTExtractor(args.GetString("arch"), Normalisation(args), args.GetBool("use_multi_scale", false)),
+            new ViTExtractor(ViTSpec.ForArch(Arch(args, ViTSpec.Archs.Keys, "ViT")), Normalisation(args), args.GetBool("use_multi_scale", false)),
             args);
         table["extractor_with_mlp"] = args =>
         {
@@ -48,13 +49,13 @@ public static class ExtractorRegistry
             if (features.Count == 0) throw new OmlException($"{args.KeyPath("mlp_features")} is required: the MLP layer sizes, e.g. [384]");
             return WithWeights(new ExtractorWithMlp(backbone, features, args.GetBool("train_backbone", true)), args);
         };
-        table["vit_clip"] = args => WithWeights(new ViTClipExtractor(Arch(args, ClipSpec.Archs.Keys), Normalisation(args, true)), args);
+        table["vit_clip"] = args => WithWeights(new ViTClipExtractor(Arch(args, ClipSpec.Archs.Keys, "CLIP ViT"), Normalisation(args, true)), args);
         table["vit_unicom"] = args =>
         {
             if (args.GetRaw("normalise_features") is null)
                 throw new OmlException($"{args.KeyPath("normalise_features")} is required for vit_unicom (as in OML): true or false; OML's zoo keys use true");
             args.GetBool("use_gradient_ckpt", true); // memory for time in training; no number changes, so accepted and not used
-            return WithWeights(new ViTUnicomExtractor(Arch(args, UnicomSpec.Archs.Keys), Normalisation(args)), args);
+            return WithWeights(new ViTUnicomExtractor(Arch(args, UnicomSpec.Archs.Keys, "Unicom ViT"), Normalisation(args)), args);
         };
         return table;
     }
@@ -66,13 +67,13 @@ public static class ExtractorRegistry
         return !normalise ? FeatureNormalisation.None : detach ? FeatureNormalisation.L2DetachedNorm : FeatureNormalisation.L2;
     }
 
-    /// <summary>The required <c>arch</c>, one of <paramref name="valid"/>.</summary>
-    private static string Arch(BlockArgs args, IEnumerable<string> valid)
+    /// <summary>The required <c>arch</c>, one of <paramref name="valid"/> (the archs of <paramref name="family"/>).</summary>
+    private static string Arch(BlockArgs args, IEnumerable<string> valid, string family)
     {
         var arch = args.GetNullableString("arch");
-        return arch is not null && valid.Contains(arch)
-            ? arch
-            : throw new OmlException($"{args.KeyPath("arch")} = {arch ?? "null"} is not valid: expected one of {string.Join(", ", valid)}");
+        if (arch is not null && valid.Contains(arch)) return arch;
+        var suggestion = arch is null ? "" : NameSuggestions.DidYouMean(arch, valid);
+        throw new OmlException($"{args.KeyPath("arch")} = {(arch is null ? "null" : $"'{arch}'")} is not a {family} arch{suggestion}; valid: {string.Join(", ", valid)}");
     }
 
     private static Extractor WithWeights(Extractor extractor, BlockArgs args)
