@@ -16,6 +16,10 @@ namespace Oml.Benchmarks;
 internal static class IndexScaleBenchmark
 {
     private const string Title = "Approximate retrieval at scale (index-scale)";
+
+    /// <summary>One RESULTS.md section per data set: the default isotropic noise, and each other noise on its own.</summary>
+    private static string SectionTitle(float noise) =>
+        noise == IndexScaleData.DefaultNoise ? Title : Inv($"{Title}, noise {noise}");
     private const double DefaultMaxWaitSeconds = 60;
     private const double RecallGoal = 0.95;
     private const double SpeedupGoal = 10;
@@ -54,7 +58,7 @@ internal static class IndexScaleBenchmark
                 results[name] = result;
             }
             var report = Report(results, options, gallery, queries, dim, k, args, maxWait, loadBefore, LoadAverage());
-            ResultsFile.Publish(Title, report, !options.Has("--no-results-file"));
+            ResultsFile.Publish(SectionTitle(IndexScaleWorker.NoiseOption(options)), report, !options.Has("--no-results-file"));
             return 0;
         }
         finally
