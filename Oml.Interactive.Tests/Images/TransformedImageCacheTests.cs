@@ -75,7 +75,8 @@ public sealed class TransformedImageCacheTests : TempDirectoryTest
         // the augs_* blocks draw crops, flips and colours; every other built-in block is a pure function of the image
         foreach (var name in Registry.Transforms.Names)
         {
-            var args = name is "norm_torch" or "norm_albu" ? BlockArgs.From("transforms.args") : BlockArgs.From("transforms.args");
+            // unicom_transforms has no default size (Unicom's transform(im_size) takes one)
+            var args = name == "unicom_transforms" ? BlockArgs.From("transforms.args", ("im_size", 224L)) : BlockArgs.From("transforms.args");
             Assert.True(name.StartsWith("augs_", StringComparison.Ordinal) == Registry.Transforms.Create(name, args).IsRandom, name);
         }
         Assert.Contains("augs_torch", Registry.Transforms.Names);
