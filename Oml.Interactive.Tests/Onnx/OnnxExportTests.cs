@@ -14,7 +14,7 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : TempDirectoryTes
 {
     private const double Tolerance = 1e-4;
 
-    public static TheoryData<string> ResnetCases() => ["basic-average", "basic-gem-l2", "basic-fc", "basic-projector-l2", "basic-cntk", "bottleneck-gem", "bottleneck-average-l2-detached"];
+    public static TheoryData<string> ResnetCases() => ["basic-average", "basic-gem-l2", "basic-fc", "basic-projector-l2", "basic-cntk", "basic-cntk-odd", "bottleneck-gem", "bottleneck-average-l2-detached"];
 
     private static (Extractor Extractor, int Size) Resnet(string name) => name switch
     {
@@ -25,6 +25,8 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : TempDirectoryTes
             removeFc: false, normalisation: FeatureNormalisation.L2), 32),
         // 66 px: odd sides after the stem (33), where CNTK's [1, 0] padding and torchvision's differ
         "basic-cntk" => (new ResnetExtractor(new ResnetSpec(ResnetBlockKind.Basic, [1, 1], [4, 8], Padding: ResnetPadding.Cntk)), 66),
+        // 67 px: an odd side into the stem too (67 → 33 → 16 → 8); ONNX Runtime pads asymmetrically, TorchSharp crops
+        "basic-cntk-odd" => (new ResnetExtractor(new ResnetSpec(ResnetBlockKind.Basic, [1, 1], [4, 8], Padding: ResnetPadding.Cntk)), 67),
         "bottleneck-gem" => (new ResnetExtractor(new ResnetSpec(ResnetBlockKind.Bottleneck, [1, 2, 1], [4, 8, 8]), gemP: 2.5), 48),
         "bottleneck-average-l2-detached" => (new ResnetExtractor(new ResnetSpec(ResnetBlockKind.Bottleneck, [2, 1], [4, 8]),
             normalisation: FeatureNormalisation.L2DetachedNorm), 32),

@@ -12,13 +12,13 @@ internal sealed class ResnetBasicBlock : nn.Module<Tensor, Tensor>
     private readonly Conv2d conv2;
     private readonly BatchNorm2d bn2;
     private readonly Sequential? downsample;
-    private readonly long[]? conv1Pad;
+    private readonly bool cntkStrided;
 
     public ResnetBasicBlock(int inChannels, int width, int stride, ResnetPadding padding = ResnetPadding.Torchvision)
         : base(nameof(ResnetBasicBlock))
     {
-        conv1Pad = ResnetLayers.StridedPad(padding, stride);
-        conv1 = nn.Conv2d(inChannels, width, 3, stride: stride, padding: ResnetLayers.ConvPadding(conv1Pad, 1), bias: false);
+        cntkStrided = ResnetLayers.CntkPadCorrection(padding, stride) is not null;
+        conv1 = nn.Conv2d(inChannels, width, 3, stride: stride, padding: 1, bias: false);
         bn1 = nn.BatchNorm2d(width);
         conv2 = nn.Conv2d(width, width, 3, padding: 1, bias: false);
         bn2 = nn.BatchNorm2d(width);
@@ -29,7 +29,9 @@ internal sealed class ResnetBasicBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var y = nn.functional.relu(bn1.forward(conv1.forward(ResnetLayers.Pad(x, conv1Pad))));
+        var y = conv1.forward(x);
+        if (cntkStrided) y = ResnetLayers.CntkOutput(y, x.shape[2], x.shape[3]);
+        y = nn.functional.relu(bn1.forward(y));
         y = bn2.forward(conv2.forward(y));
         var shortcut = downsample is null ? x : downsample.forward(x);
         return nn.functional.relu(y + shortcut).MoveToOuterDisposeScope();

@@ -19,15 +19,15 @@ internal sealed class ResnetBottleneck : nn.Module<Tensor, Tensor>
     private readonly Conv2d conv3;
     private readonly BatchNorm2d bn3;
     private readonly Sequential? downsample;
-    private readonly long[]? conv2Pad;
+    private readonly bool cntkStrided;
 
     public ResnetBottleneck(int inChannels, int width, int stride, ResnetPadding padding = ResnetPadding.Torchvision)
         : base(nameof(ResnetBottleneck))
     {
-        conv2Pad = ResnetLayers.StridedPad(padding, stride);
+        cntkStrided = ResnetLayers.CntkPadCorrection(padding, stride) is not null;
         conv1 = nn.Conv2d(inChannels, width, 1, bias: false);
         bn1 = nn.BatchNorm2d(width);
-        conv2 = nn.Conv2d(width, width, 3, stride: stride, padding: ResnetLayers.ConvPadding(conv2Pad, 1), bias: false);
+        conv2 = nn.Conv2d(width, width, 3, stride: stride, padding: 1, bias: false);
         bn2 = nn.BatchNorm2d(width);
         conv3 = nn.Conv2d(width, width * Expansion, 1, bias: false);
         bn3 = nn.BatchNorm2d(width * Expansion);
@@ -39,7 +39,9 @@ internal sealed class ResnetBottleneck : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var y = nn.functional.relu(bn1.forward(conv1.forward(x)));
-        y = nn.functional.relu(bn2.forward(conv2.forward(ResnetLayers.Pad(y, conv2Pad))));
+        var z = conv2.forward(y);
+        if (cntkStrided) z = ResnetLayers.CntkOutput(z, y.shape[2], y.shape[3]);
+        y = nn.functional.relu(bn2.forward(z));
         y = bn3.forward(conv3.forward(y));
         var shortcut = downsample is null ? x : downsample.forward(x);
         return nn.functional.relu(y + shortcut).MoveToOuterDisposeScope();

@@ -51,7 +51,7 @@ public sealed class ResnetExtractor : Extractor
 
         var stem = spec.StageWidths[0];
         cntkPadding = spec.Padding == ResnetPadding.Cntk;
-        conv1 = nn.Conv2d(3, stem, 7, stride: 2, padding: cntkPadding ? 0 : 3, bias: false);
+        conv1 = nn.Conv2d(3, stem, 7, stride: 2, padding: 3, bias: false);
         bn1 = nn.BatchNorm2d(stem);
         register_module("conv1", conv1);
         register_module("bn1", bn1);
@@ -118,11 +118,13 @@ public sealed class ResnetExtractor : Extractor
     protected override Tensor ExtractUnnormalised(Tensor images)
     {
         if (cntkPadding) CheckCntkSize(images);
-        // CNTK pads the stem [3 before, 2 after] and the max-pool [1, 0]; zeros are exact for the max-pool after a ReLU
-        var x = nn.functional.relu(bn1.forward(conv1.forward(cntkPadding ? nn.functional.pad(images, [3, 2, 3, 2]) : images)));
-        x = cntkPadding
-            ? nn.functional.max_pool2d(nn.functional.pad(x, [1, 0, 1, 0]), 3, stride: 2)
-            : nn.functional.max_pool2d(x, 3, stride: 2, padding: 1);
+        // CNTK pads the stem [3 before, 2 after] and the max-pool [1, 0] (with zeros, which after the ReLU equal the
+        // max-pool's own padding): the symmetric layers' outputs less a last row or column (ResnetLayers.CntkOutput)
+        var x = conv1.forward(images);
+        if (cntkPadding) x = ResnetLayers.CntkOutput(x, images.shape[2], images.shape[3]);
+        x = nn.functional.relu(bn1.forward(x));
+        var pooled = nn.functional.max_pool2d(x, 3, stride: 2, padding: 1);
+        x = cntkPadding ? ResnetLayers.CntkOutput(pooled, x.shape[2], x.shape[3]) : pooled;
         foreach (var stage in stages) x = stage.forward(x);
         x = GemP is { } p ? PoolingFunctions.GeneralisedMean(x, p) : PoolingFunctions.Average(x);
         return fc is null ? x : fc.forward(x);

@@ -18,17 +18,25 @@ internal static class ResnetLayers
     }
 
     /// <summary>
-    /// The padding a strided 3×3 convolution does not do itself: null for torchvision (the conv pads 1 on every side),
-    /// [left 1, right 0, top 1, bottom 0] for CNTK (the conv then pads nothing).
+    /// How CNTK's padding of a strided layer differs from torchvision's symmetric one, as [left, right, top, bottom]
+    /// added to it: null for torchvision; [0, −1, 0, −1] for CNTK (one pixel less after: [3, 2] for the 7×7 stem,
+    /// [1, 0] for strided 3×3 convs and the max-pool). The ONNX export writes the sum as the node's own pads.
     /// </summary>
-    public static long[]? StridedPad(ResnetPadding padding, int stride) =>
-        padding == ResnetPadding.Cntk && stride > 1 ? [1, 0, 1, 0] : null;
+    public static long[]? CntkPadCorrection(ResnetPadding padding, int stride) =>
+        padding == ResnetPadding.Cntk && stride > 1 ? [0, -1, 0, -1] : null;
 
-    /// <summary>The conv's own padding when <see cref="StridedPad"/> gives <paramref name="explicitPad"/>.</summary>
-    public static int ConvPadding(long[]? explicitPad, int symmetric) => explicitPad is null ? symmetric : 0;
-
-    /// <summary><paramref name="x"/> zero-padded by <paramref name="pad"/> (last dims first), or itself when null.</summary>
-    public static Tensor Pad(Tensor x, long[]? pad) => pad is null ? x : nn.functional.pad(x, pad);
+    /// <summary>
+    /// A strided layer's output with CNTK's padding from its output with torchvision's symmetric padding: the same
+    /// windows from the same start, so equal for an even input side and one row (column) longer for an odd one, which
+    /// is dropped. Padding symmetrically inside the layer and dropping a row saves a padded copy of every input.
+    /// </summary>
+    public static Tensor CntkOutput(Tensor symmetricOutput, long inputHeight, long inputWidth)
+    {
+        var y = symmetricOutput;
+        if (inputHeight % 2 == 1) y = y.narrow(2, 0, y.shape[2] - 1);
+        if (inputWidth % 2 == 1) y = y.narrow(3, 0, y.shape[3] - 1);
+        return y;
+    }
 
     /// <summary>One stage: blocks named "0", "1", ...; the first has the stride and the shortcut projection.</summary>
     public static Sequential Stage(ResnetBlockKind kind, int inChannels, int width, int blocks, int stride, ResnetPadding padding = ResnetPadding.Torchvision)

@@ -11,7 +11,7 @@ internal static class OnnxModules
 {
     /// <summary>
     /// Conv with the module's kernel, stride, dilation and groups. The ONNX pads are the module's own symmetric padding
-    /// plus <paramref name="extraPad"/>, a zero pad done before the convolution, in torch's order [left, right, top, bottom].
+    /// plus <paramref name="extraPad"/>, a correction in torch's order [left, right, top, bottom] (CNTK's strided layers: one pixel less after).
     /// </summary>
     public static string Conv(OnnxGraphBuilder graph, string x, Conv2d conv, string path, BatchNorm2d? batchNorm = null, long[]? extraPad = null)
     {

@@ -18,7 +18,7 @@ internal static class ResnetOnnxGraph
         var modules = new ModuleLookup(resnet, prefix);
         var cntk = resnet.Spec.Padding == ResnetPadding.Cntk;
         var x = OnnxModules.Conv(graph, images, modules.Get<Conv2d>("conv1"), modules.Path("conv1"), modules.Get<BatchNorm2d>("bn1"),
-            cntk ? [3, 2, 3, 2] : null);
+            ResnetLayers.CntkPadCorrection(resnet.Spec.Padding, 2));
         x = graph.Node("Relu", [x]);
         // CNTK pads the max-pool [1 before, 0 after] with zeros; after the ReLU that equals MaxPool's own padding
         x = graph.Node("MaxPool", [x],
@@ -45,7 +45,7 @@ internal static class ResnetOnnxGraph
     {
         var conv1 = modules.Get<Conv2d>($"{path}.conv1");
         var y = OnnxModules.Conv(graph, x, conv1, modules.Path($"{path}.conv1"), modules.Get<BatchNorm2d>($"{path}.bn1"),
-            ResnetLayers.StridedPad(padding, (int)conv1.stride[0]));
+            ResnetLayers.CntkPadCorrection(padding, (int)conv1.stride[0]));
         y = graph.Node("Relu", [y]);
         y = OnnxModules.Conv(graph, y, modules.Get<Conv2d>($"{path}.conv2"), modules.Path($"{path}.conv2"), modules.Get<BatchNorm2d>($"{path}.bn2"));
         return graph.Node("Relu", [graph.Node("Add", [y, Shortcut(graph, x, modules, path)])]);
@@ -58,7 +58,7 @@ internal static class ResnetOnnxGraph
         y = graph.Node("Relu", [y]);
         var conv2 = modules.Get<Conv2d>($"{path}.conv2");
         y = OnnxModules.Conv(graph, y, conv2, modules.Path($"{path}.conv2"), modules.Get<BatchNorm2d>($"{path}.bn2"),
-            ResnetLayers.StridedPad(padding, (int)conv2.stride[0]));
+            ResnetLayers.CntkPadCorrection(padding, (int)conv2.stride[0]));
         y = graph.Node("Relu", [y]);
         y = OnnxModules.Conv(graph, y, modules.Get<Conv2d>($"{path}.conv3"), modules.Path($"{path}.conv3"), modules.Get<BatchNorm2d>($"{path}.bn3"));
         return graph.Node("Relu", [graph.Node("Add", [y, Shortcut(graph, x, modules, path)])]);
