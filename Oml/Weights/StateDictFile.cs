@@ -139,17 +139,15 @@ public static class StateDictFile
 
     private static bool IsTorchScript(FileStream file)
     {
-        using (var zip = new System.IO.Compression.ZipArchive(file, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true))
+        try
         {
-            if (!TorchScriptFormat.IsTorchScript(zip)) return Rewind(file, false);
+            using var zip = new System.IO.Compression.ZipArchive(file, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true);
+            return TorchScriptFormat.IsTorchScript(zip);
         }
-        return Rewind(file, true);
-    }
-
-    private static bool Rewind(FileStream file, bool result)
-    {
-        file.Position = 0;
-        return result;
+        finally
+        {
+            file.Position = 0;
+        }
     }
 
     private static StateDict ReadTorchScript(string path)
