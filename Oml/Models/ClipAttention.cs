@@ -35,11 +35,8 @@ internal sealed class ClipAttention : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        long n = x.shape[0], l = x.shape[1], w = x.shape[2];
-        var parts = nn.functional.linear(x, in_proj_weight, in_proj_bias).reshape(n, l, 3, heads, w / heads).permute(2, 0, 3, 1, 4);
-        Tensor q = parts[0], k = parts[1], v = parts[2];
-        var attention = q.mul(scale).matmul(k.transpose(-2, -1)).softmax(-1);
-        var y = attention.matmul(v).transpose(1, 2).reshape(n, l, w);
+        // nn.MultiheadAttention scales q before the product
+        var y = ViTAttention.MultiHead(nn.functional.linear(x, in_proj_weight, in_proj_bias), heads, scale, scaleQueries: true);
         return out_proj.forward(y).MoveToOuterDisposeScope();
     }
 }

@@ -14,7 +14,7 @@ internal sealed class UnicomBlock : nn.Module<Tensor, Tensor>
 {
     private readonly LayerNorm norm1;
     private readonly LayerNorm norm2;
-    private readonly UnicomAttention attn;
+    private readonly ViTAttention attn;
     private readonly Sequential mlp;
     private readonly double dropPath;
 
@@ -23,7 +23,7 @@ internal sealed class UnicomBlock : nn.Module<Tensor, Tensor>
     {
         norm1 = nn.LayerNorm(dim, eps: ViTUnicomExtractor.LayerNormEpsilon);
         norm2 = nn.LayerNorm(dim, eps: ViTUnicomExtractor.LayerNormEpsilon);
-        attn = new UnicomAttention(dim, heads);
+        attn = new ViTAttention(dim, heads, qkvBias: false);
         mlp = nn.Sequential(("fc1", nn.Linear(dim, (long)dim * mlpRatio)), ("act", nn.ReLU6()), ("fc2", nn.Linear((long)dim * mlpRatio, dim)));
         this.dropPath = dropPath;
         RegisterComponents();

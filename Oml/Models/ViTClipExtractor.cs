@@ -60,21 +60,12 @@ public sealed class ViTClipExtractor : Extractor
 
     protected override Tensor ExtractUnnormalised(Tensor images)
     {
-        CheckInput(images);
+        // OML's assertion, as a message: CLIP takes images of its resolution only
+        FixedInputSize.Check(images, Spec.InputResolution, Arch is null ? "a CLIP ViT" : $"vit_clip {Arch}", "norm_resize_albu_clip", "CLIP");
         var x = conv1.forward(images).flatten(2).transpose(1, 2);
         var cls = class_embedding.reshape(1, 1, -1).expand(x.shape[0], 1, -1);
         x = cat([cls, x], 1) + positional_embedding;
         x = transformer.forward(ln_pre.forward(x));
         return ln_post.forward(x[.., 0]).matmul(proj);
-    }
-
-    /// <summary>OML's assertion, as a message: CLIP takes images of its resolution only.</summary>
-    private void CheckInput(Tensor images)
-    {
-        var size = Spec.InputResolution;
-        if (images.dim() == 4 && images.shape[1] == 3 && images.shape[2] == size && images.shape[3] == size) return;
-        var name = Arch is null ? "a CLIP ViT" : $"vit_clip {Arch}";
-        throw new OmlException($"{name} takes images of {size}x{size} pixels only ([N, 3, {size}, {size}]); got [{string.Join(", ", images.shape)}]. " +
-                               $"Resize them to {size} in the transforms, e.g. {{name: norm_resize_albu_clip, args: {{im_size: {size}}}}} as OML does for its CLIP checkpoints");
     }
 }

@@ -129,19 +129,6 @@ public sealed class ViTExtractor : Extractor
         {
             TruncatedNormalInit.Fill(cls_token, 0.02);
         }
-        foreach (var (_, module) in named_modules())
-        {
-            switch (module)
-            {
-                case Linear linear:
-                    TruncatedNormalInit.Fill(linear.weight, 0.02);
-                    if (linear.bias is not null) nn.init.zeros_(linear.bias);
-                    break;
-                case LayerNorm layerNorm:
-                    nn.init.ones_(layerNorm.weight);
-                    nn.init.zeros_(layerNorm.bias);
-                    break;
-            }
-        }
+        TruncatedNormalInit.LinearsAndLayerNorms(this, 0.02);
     }
 }

@@ -65,21 +65,12 @@ public sealed class ViTUnicomExtractor : Extractor
 
     protected override Tensor ExtractUnnormalised(Tensor images)
     {
-        CheckInput(images);
+        // the feature head flattens every patch token: any other size would not fit it (OML fails inside the network)
+        FixedInputSize.Check(images, Spec.InputSize, Arch is null ? "a Unicom ViT" : $"vit_unicom {Arch}", "unicom_transforms", "Unicom");
         var x = patch_embed.forward(images).flatten(2).transpose(1, 2) + pos_embed;
         foreach (var block in blocks) x = block.forward(x);
         x = norm.forward(x).reshape(images.shape[0], (long)Spec.PatchCount * Spec.Dim);
         return feature.forward(x);
-    }
-
-    /// <summary>The feature head flattens every patch token: any other size would not fit it (OML fails inside the network).</summary>
-    private void CheckInput(Tensor images)
-    {
-        var size = Spec.InputSize;
-        if (images.dim() == 4 && images.shape[1] == 3 && images.shape[2] == size && images.shape[3] == size) return;
-        var name = Arch is null ? "a Unicom ViT" : $"vit_unicom {Arch}";
-        throw new OmlException($"{name} takes images of {size}x{size} pixels only ([N, 3, {size}, {size}]); got [{string.Join(", ", images.shape)}]. " +
-                               $"Resize them to {size} in the transforms, e.g. {{name: unicom_transforms, args: {{im_size: {size}}}}} as OML does for its Unicom checkpoints");
     }
 
     /// <summary>Unicom's init: pos_embed and Linear weights truncated normal (std 0.02), Linear biases 0, LayerNorm 1 / 0.</summary>
@@ -87,19 +78,6 @@ public sealed class ViTUnicomExtractor : Extractor
     {
         using var noGrad = no_grad();
         TruncatedNormalInit.Fill(pos_embed, 0.02);
-        foreach (var (_, module) in named_modules())
-        {
-            switch (module)
-            {
-                case Linear linear:
-                    TruncatedNormalInit.Fill(linear.weight, 0.02);
-                    if (linear.bias is not null) nn.init.zeros_(linear.bias);
-                    break;
-                case LayerNorm layerNorm:
-                    nn.init.ones_(layerNorm.weight);
-                    nn.init.zeros_(layerNorm.bias);
-                    break;
-            }
-        }
+        TruncatedNormalInit.LinearsAndLayerNorms(this, 0.02);
     }
 }

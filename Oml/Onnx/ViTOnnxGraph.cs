@@ -105,22 +105,8 @@ internal static class ViTOnnxGraph
     /// <summary>softmax(q kᵀ · head_dim^−½) v over heads (DINOv2: (q · head_dim^−½) kᵀ), then proj (ViTAttention).</summary>
     private static string Attention(OnnxGraphBuilder graph, string x, ModuleLookup modules, ViTSpec spec, string path)
     {
-        var headDim = spec.Dim / spec.Heads;
         var qkv = OnnxModules.Linear(graph, x, modules.Get<Linear>($"{path}.qkv"), modules.Path($"{path}.qkv"));
-        qkv = graph.Node("Reshape", [qkv, graph.Int64s("shape.qkv", [0, 0, 3, spec.Heads, headDim])]);
-        qkv = graph.Node("Transpose", [qkv], OnnxGraphBuilder.Ints("perm", 2, 0, 3, 1, 4));
-        string Part(long index) => graph.Node("Gather", [qkv, graph.Int64s("index.qkv_" + index.ToString(CultureInfo.InvariantCulture), [index], scalar: true)],
-            OnnxGraphBuilder.Int("axis", 0));
-        string q = Part(0), k = Part(1), v = Part(2);
-        var scale = graph.Scalar("attention.scale", (float)Math.Pow(headDim, -0.5));
-        var dinov2 = spec.Family == ViTFamily.Dinov2;
-        var kT = graph.Node("Transpose", [k], OnnxGraphBuilder.Ints("perm", 0, 1, 3, 2));
-        var scores = graph.Node("MatMul", [dinov2 ? graph.Node("Mul", [q, scale]) : q, kT]);
-        if (!dinov2) scores = graph.Node("Mul", [scores, scale]);
-        var weights = graph.Node("Softmax", [scores], OnnxGraphBuilder.Int("axis", -1));
-        var y = graph.Node("MatMul", [weights, v]);
-        y = graph.Node("Transpose", [y], OnnxGraphBuilder.Ints("perm", 0, 2, 1, 3));
-        y = graph.Node("Reshape", [y, graph.Int64s("shape.tokens", [0, 0, spec.Dim])]);
+        var y = AttentionOnnxGraph.ScaledDotProduct(graph, qkv, spec.Dim, spec.Heads, scaleQueries: spec.Family == ViTFamily.Dinov2);
         return OnnxModules.Linear(graph, y, modules.Get<Linear>($"{path}.proj"), modules.Path($"{path}.proj"));
     }
 
