@@ -49,16 +49,8 @@ public sealed class DinoV2FixtureTests(ITestOutputHelper output) : TempDirectory
         model.load_py(ModelFixtures.File((registers ? "dinov2_reg_tiny" : "dinov2_tiny") + ".pth"), strict: true, loadedParameters: loaded);
         Assert.Equal(model.state_dict().Count, loaded.Count);
         Assert.All(loaded, kv => Assert.True(kv.Value, kv.Key));
-        model.eval();
-        using (no_grad())
-        {
-            var features = model.Extract(ModelFixtures.Input(caseName, height, width));
-            var expected = ModelFixtures.Expected(caseName);
-            Assert.Equal(expected.shape, features.shape);
-            var difference = ModelFixtures.MaxAbsDifference(features, expected);
-            output.WriteLine($"{caseName}: max abs difference {difference:G3} (largest feature {expected.abs().max().item<float>():G3})");
-            Assert.InRange(difference, 0, Tolerance);
-        }
+        var (difference, largest) = ModelFixtures.AssertMatchesPyTorch(model, caseName, height, width, Tolerance);
+        output.WriteLine($"{caseName}: max abs difference {difference:G3} (largest feature {largest:G3})");
     }
 
     [Theory]

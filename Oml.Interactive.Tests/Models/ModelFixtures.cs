@@ -44,4 +44,20 @@ internal static class ModelFixtures
             .Order(StringComparer.Ordinal).ToArray();
 
     public static double MaxAbsDifference(Tensor a, Tensor b) => (a - b).abs().max().item<float>();
+
+    /// <summary>
+    /// <paramref name="model"/>'s eval-mode features of a case's input have PyTorch's shape and are within
+    /// <paramref name="tolerance"/> of its features; returns the max abs difference and the largest expected feature.
+    /// </summary>
+    public static (double Difference, double Largest) AssertMatchesPyTorch(Extractor model, string caseName, int height, int width, double tolerance)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        var features = model.Extract(Input(caseName, height, width));
+        var expected = Expected(caseName);
+        Assert.Equal(expected.shape, features.shape);
+        var difference = MaxAbsDifference(features, expected);
+        Assert.InRange(difference, 0, tolerance);
+        return (difference, expected.abs().max().item<float>());
+    }
 }

@@ -32,14 +32,7 @@ public sealed class PyTorchFixtureTests
         model.load_py(ModelFixtures.File(weights + ".pth"), strict: true, loadedParameters: loaded);
         Assert.Equal(model.state_dict().Count, loaded.Count);
         Assert.All(loaded, kv => Assert.True(kv.Value, kv.Key));
-        model.eval();
-        using (no_grad())
-        {
-            var output = model.Extract(ModelFixtures.Input(caseName, height, width));
-            var expected = ModelFixtures.Expected(caseName);
-            Assert.Equal(expected.shape, output.shape);
-            Assert.InRange(ModelFixtures.MaxAbsDifference(output, expected), 0, Tolerance);
-        }
+        ModelFixtures.AssertMatchesPyTorch(model, caseName, height, width, Tolerance);
     }
 
     [Theory]
@@ -73,12 +66,7 @@ public sealed class PyTorchFixtureTests
         using var scope = NewDisposeScope();
         using var model = new ResnetExtractor(ModelFixtures.TinyBasic);
         ExtractorWeights.Load(model, ModelFixtures.File("moco_tiny.pth.tar"), "extractor.args.weights");
-        model.eval();
-        using (no_grad())
-        {
-            var output = model.Extract(ModelFixtures.Input("resnet_basic_tiny", 32, 32));
-            Assert.InRange(ModelFixtures.MaxAbsDifference(output, ModelFixtures.Expected("resnet_basic_tiny")), 0, Tolerance);
-        }
+        ModelFixtures.AssertMatchesPyTorch(model, "resnet_basic_tiny", 32, 32, Tolerance);
     }
 
     private static Extractor Build(string caseName) => caseName switch
